@@ -1,0 +1,17 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "REST Endpoint",
+    "summary": "Publish REST endpoints from the back office, live on every "
+    "worker, with JSON errors, bearer keys, schemas and OpenAPI",
+    "version": "19.0.1.0.0",
+    "category": "Extra Tools",
+    "website": "https://github.com/rest-endpoint/rest_endpoint",
+    "author": "rest_endpoint authors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["base", "web"],
+    # Both modules define the model endpoint.endpoint.
+    "excludes": ["endpoint"],
+    "external_dependencies": {"python": ["jsonschema", "yaml"]},
+}
