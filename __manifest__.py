@@ -14,4 +14,9 @@
     # Both modules define the model endpoint.endpoint.
     "excludes": ["endpoint"],
     "external_dependencies": {"python": ["jsonschema", "yaml"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "data/server_actions.xml",
+        "views/endpoint_views.xml",
+    ],
 }

@@ -89,9 +89,26 @@ class Router:
                 bucket.sort(key=_specificity)
         entry.methods[method] = target
 
-    def discard(self, route, method):
+    def clone(self):
+        """A router sharing the compiled matchers, safe to change while this
+        one keeps serving (copy-on-write for concurrent readers)."""
+        other = Router()
+        for route, entry in self._entries.items():
+            clone = RouteEntry(route, entry.compiled, dict(entry.methods))
+            other._entries[route] = clone
+            if clone.compiled is None:
+                other._static[route] = clone
+        for prefix, bucket in self._buckets.items():
+            other._buckets[prefix] = [other._entries[e.route] for e in bucket]
+        return other
+
+    def discard(self, route, method, target=None):
+        """Unpublish ``method`` on ``route`` (only if it still serves
+        ``target``, when given)."""
         entry = self._entries.get(route)
         if entry is None:
+            return
+        if target is not None and entry.methods.get(method) is not target:
             return
         entry.methods.pop(method, None)
         if entry.methods:

@@ -135,3 +135,23 @@ def test_router_many_routes():
     assert router.match("/api/r999/3")[0].methods["GET"] == 999
     assert router.match("/api/s500")[0].methods["GET"] == -500
     assert len(router) == 2000
+
+
+def test_router_copy_is_independent():
+    router = Router()
+    router.set("/api/a", "GET", "a")
+    router.set("/api/b/<int:x>", "GET", "b")
+    clone = router.clone()
+    clone.set("/api/a", "POST", "a2")
+    clone.discard("/api/b/<int:x>", "GET")
+    assert router.match("/api/a")[0].allowed_methods == ["GET"]
+    assert router.match("/api/b/1") is not None
+    assert clone.match("/api/a")[0].allowed_methods == ["GET", "POST"]
+    assert clone.match("/api/b/1") is None
+
+
+def test_router_discard_only_its_target():
+    router = Router()
+    router.set("/api/a", "GET", "new")
+    router.discard("/api/a", "GET", "old")
+    assert router.match("/api/a")[0].methods == {"GET": "new"}

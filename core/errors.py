@@ -1,0 +1,275 @@
+"""The one error contract of rest_endpoint, mapped in one place.
+
+Every failure a caller can see, from routing to the snippet, ends here:
+:func:`describe` turns any exception into an :class:`ErrorInfo` (status,
+name, message, headers), and :func:`error_body` renders it in the shape of
+Odoo 19's JSON-2 errors, ``{"name", "message", "arguments", "context"}``,
+plus ``"errors"`` (the violation list) for validation failures. The
+traceback (``"debug"``) is added only when the caller passes one, which the
+dispatcher does in dev mode only: JSON-2 sends it to everybody, we do not.
+
+Odoo's exceptions are recognised by their qualified class names along the
+MRO, so this module needs no Odoo import and is unit-tested on its own.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+#: Status of Odoo (and psycopg2) exceptions, by qualified class name; the
+#: first class of an exception's MRO found here wins.
+STATUS_BY_EXCEPTION = {
+    "odoo.exceptions.MissingError": 404,
+    "odoo.exceptions.AccessError": 403,
+    "odoo.exceptions.AccessDenied": 403,
+    "odoo.exceptions.ValidationError": 400,
+    "odoo.exceptions.UserError": 400,
+    "odoo.exceptions.ConcurrencyError": 409,
+    "psycopg2.errors.UniqueViolation": 409,
+}
+
+#: Exceptions whose message may be shown to the caller: they are written for
+#: end users. Any other exception is a bug or an outage: its message may hold
+#: SQL, paths or data, so the caller gets a generic one.
+EXPOSED_EXCEPTIONS = {
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.AccessDenied",
+    "odoo.exceptions.MissingError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.ConcurrencyError",
+    "werkzeug.exceptions.HTTPException",
+}
+
+REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+}
+
+#: JSON-RPC 2.0 error codes for the failures the spec names; other failures
+#: use their HTTP status as code.
+JSONRPC_PARSE_ERROR = -32700
+JSONRPC_INVALID_REQUEST = -32600
+JSONRPC_INVALID_PARAMS = -32602
+JSONRPC_INTERNAL_ERROR = -32603
+
+
+class ApiError(Exception):
+    """Base of the errors rest_endpoint raises itself.
+
+    ``loglevel`` is read by Odoo's WSGI entry point (``odoo.http``), which
+    then logs the message at that level without a traceback: a caller's
+    mistake is not a server error.
+    """
+
+    status = 500
+    error_name = "rest_endpoint.errors.ApiError"
+    jsonrpc_code = None
+    loglevel = logging.INFO
+
+    def __init__(self, message=None, *, errors=None, headers=None):
+        message = message or REASONS.get(self.status, "Error")
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+        self.headers = dict(headers or {})
+
+
+class BadRequest(ApiError):
+    status = 400
+    error_name = "rest_endpoint.errors.BadRequest"
+
+
+class MalformedBody(BadRequest):
+    """The body does not parse as its content type says."""
+
+    error_name = "rest_endpoint.errors.MalformedBody"
+    jsonrpc_code = JSONRPC_PARSE_ERROR
+
+
+class RequestValidationError(BadRequest):
+    """The body parsed but breaks the endpoint's schema; ``errors`` lists
+    every violation as ``{"path", "message", "validator"}``."""
+
+    error_name = "rest_endpoint.errors.RequestValidationError"
+    jsonrpc_code = JSONRPC_INVALID_PARAMS
+
+
+class InvalidEnvelope(BadRequest):
+    """A ``json`` route called without a JSON-RPC 2.0 envelope."""
+
+    error_name = "rest_endpoint.errors.InvalidEnvelope"
+    jsonrpc_code = JSONRPC_INVALID_REQUEST
+
+
+class Unauthorized(ApiError):
+    status = 401
+    error_name = "rest_endpoint.errors.Unauthorized"
+
+    def __init__(self, message=None, *, scheme="Bearer", **kw):
+        super().__init__(message, **kw)
+        if scheme:
+            self.headers.setdefault("WWW-Authenticate", scheme)
+
+
+class Forbidden(ApiError):
+    status = 403
+    error_name = "rest_endpoint.errors.Forbidden"
+
+
+class NotFound(ApiError):
+    status = 404
+    error_name = "rest_endpoint.errors.NotFound"
+
+
+class MethodNotAllowed(ApiError):
+    status = 405
+    error_name = "rest_endpoint.errors.MethodNotAllowed"
+
+    def __init__(self, allowed, message=None, **kw):
+        allowed = sorted(allowed)
+        message = message or f"Method not allowed; this path accepts {', '.join(allowed)}."
+        super().__init__(message, **kw)
+        self.allowed = allowed
+        self.headers["Allow"] = ", ".join(allowed)
+
+
+class Conflict(ApiError):
+    status = 409
+    error_name = "rest_endpoint.errors.Conflict"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    error_name = "rest_endpoint.errors.PayloadTooLarge"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    error_name = "rest_endpoint.errors.UnsupportedMediaType"
+
+
+class InternalError(ApiError):
+    """A server-side problem (bad snippet result, ...): logged in full, shown
+    to the caller as a generic 500."""
+
+    status = 500
+    error_name = "rest_endpoint.errors.InternalError"
+    jsonrpc_code = JSONRPC_INTERNAL_ERROR
+    loglevel = logging.ERROR
+
+
+@dataclass
+class ErrorInfo:
+    status: int
+    name: str
+    message: str
+    arguments: list
+    errors: list | None = None
+    headers: dict = field(default_factory=dict)
+    jsonrpc_code: int | None = None
+
+    @property
+    def is_server_error(self):
+        return self.status >= 500
+
+
+def qualified_names(exc):
+    return [f"{cls.__module__}.{cls.__qualname__}" for cls in type(exc).__mro__]
+
+
+def describe(exc):
+    """Map any exception to the :class:`ErrorInfo` the caller will see."""
+    if isinstance(exc, InternalError):
+        return _generic_500(exc.error_name)
+    if isinstance(exc, ApiError):
+        return ErrorInfo(
+            status=exc.status,
+            name=exc.error_name,
+            message=exc.message,
+            arguments=[exc.message, exc.status],
+            errors=exc.errors,
+            headers=dict(exc.headers),
+            jsonrpc_code=exc.jsonrpc_code or exc.status,
+        )
+    names = qualified_names(exc)
+    name = names[0]
+    code = getattr(exc, "code", None)
+    if "werkzeug.exceptions.HTTPException" in names and isinstance(code, int):
+        if code >= 500:
+            return _generic_500(name, status=code)
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        message = exc.description or REASONS.get(code, "Error")
+        return ErrorInfo(
+            status=code,
+            name=name,
+            message=message,
+            arguments=[message, code],
+            headers=headers,
+            jsonrpc_code=code,
+        )
+    status = next((STATUS_BY_EXCEPTION[n] for n in names if n in STATUS_BY_EXCEPTION), None)
+    if status is None:
+        return _generic_500(name)
+    if EXPOSED_EXCEPTIONS.intersection(names):
+        message = str(exc.args[0]) if exc.args else REASONS[status]
+        arguments = [_jsonable(a) for a in exc.args]
+    else:
+        message = REASONS[status]
+        arguments = [message, status]
+    return ErrorInfo(
+        status=status, name=name, message=message, arguments=arguments, jsonrpc_code=status
+    )
+
+
+def _generic_500(name, status=500):
+    message = REASONS.get(status, REASONS[500])
+    return ErrorInfo(
+        status=status,
+        name=name,
+        message=message,
+        arguments=[message, status],
+        jsonrpc_code=JSONRPC_INTERNAL_ERROR,
+    )
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def error_body(info, *, context=None, debug=None):
+    """The JSON body of an error response (plain ``http`` routes)."""
+    body = {
+        "name": info.name,
+        "message": info.message,
+        "arguments": info.arguments,
+        "context": context or {},
+    }
+    if info.errors is not None:
+        body["errors"] = info.errors
+    if debug:
+        body["debug"] = debug
+    return body
+
+
+def jsonrpc_error(info, request_id, *, context=None, debug=None):
+    """The JSON-RPC 2.0 response carrying an error (``json`` routes)."""
+    return {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "error": {
+            "code": info.jsonrpc_code if info.jsonrpc_code is not None else info.status,
+            "message": info.message,
+            "data": error_body(info, context=context, debug=debug),
+        },
+    }

@@ -1,0 +1,533 @@
+import io
+import json
+import time
+
+import pytest
+
+from core import body
+from core.body import (
+    DEFAULT_MAX_BODY_SIZE,
+    MAX_DEPTH,
+    check_content_type,
+    parse_body,
+    parse_xml,
+    read_limited,
+    split_content_type,
+    xml_to_dict,
+)
+from core.errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType
+
+SECRET = "secret-from-the-filesystem"
+
+# --- Content-Type ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("application/json", ("application/json", {})),
+        ("Application/JSON; Charset=UTF-8", ("application/json", {"charset": "UTF-8"})),
+        ('text/plain; charset="latin-1"', ("text/plain", {"charset": "latin-1"})),
+        ("", ("", {})),
+        (None, ("", {})),
+    ],
+)
+def test_split_content_type(header, expected):
+    assert split_content_type(header) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("application/json", "application/json"),
+        ("application/json; charset=utf-8", "application/json"),
+        ("APPLICATION/JSON", "application/json"),
+        ("text/csv; charset=latin-1; header=present", "text/csv"),
+        ("text/xml", "application/xml"),
+        ("application/xml; charset=utf-8", "application/xml"),
+        ("application/x-www-form-urlencoded", "application/x-www-form-urlencoded"),
+        ("anything/at-all", None),
+        (None, ""),
+    ],
+)
+def test_check_content_type_accepts(header, expected):
+    mimetype, _params = check_content_type(header, expected)
+    assert mimetype == split_content_type(header)[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected", "message"),
+    [
+        (
+            "text/plain",
+            "application/json",
+            "Expected Content-Type 'application/json', got 'text/plain'.",
+        ),
+        (
+            "application/problem+json",
+            "application/json",
+            "Expected Content-Type 'application/json', got 'application/problem+json'.",
+        ),
+        (
+            "application/json-seq",
+            "application/json",
+            "Expected Content-Type 'application/json', got 'application/json-seq'.",
+        ),
+        (None, "application/json", "Expected Content-Type 'application/json', got none."),
+        ("", "text/csv", "Expected Content-Type 'text/csv', got none."),
+        (
+            "application/xml",
+            "text/plain",
+            "Expected Content-Type 'text/plain', got 'application/xml'.",
+        ),
+        (
+            "text/html",
+            "application/xml",
+            "Expected Content-Type 'application/xml', got 'text/html'.",
+        ),
+    ],
+)
+def test_check_content_type_refuses(header, expected, message):
+    with pytest.raises(UnsupportedMediaType) as info:
+        check_content_type(header, expected)
+    assert info.value.status == 415
+    assert info.value.message == message
+
+
+# --- Size limit --------------------------------------------------------------
+
+
+class ExplodingStream:
+    def read(self, size=-1):
+        raise AssertionError("the stream must not be read")
+
+
+class TrickleStream(io.BytesIO):
+    """Returns at most 3 bytes per read, as a socket may."""
+
+    def read(self, size=-1):
+        return super().read(min(size, 3) if size >= 0 else 3)
+
+
+def test_read_limited_refuses_declared_length_without_reading():
+    with pytest.raises(PayloadTooLarge) as info:
+        read_limited(ExplodingStream(), DEFAULT_MAX_BODY_SIZE + 1, DEFAULT_MAX_BODY_SIZE)
+    assert info.value.status == 413
+    assert info.value.message == "Request body exceeds the limit of 1048576 bytes."
+
+
+def test_read_limited_default_limit_is_one_mebibyte():
+    assert DEFAULT_MAX_BODY_SIZE == 1048576
+    data = b"x" * DEFAULT_MAX_BODY_SIZE
+    assert read_limited(io.BytesIO(data), None) == data
+    with pytest.raises(PayloadTooLarge):
+        read_limited(io.BytesIO(data + b"x"), None)
+
+
+@pytest.mark.parametrize("content_length", [None, 10, 0])
+def test_read_limited_refuses_more_than_declared_or_undeclared(content_length):
+    # Absent (chunked) or lying Content-Length: the bytes decide.
+    with pytest.raises(PayloadTooLarge) as info:
+        read_limited(io.BytesIO(b"y" * 11), content_length, 10)
+    assert info.value.status == 413
+    assert "10 bytes" in info.value.message
+
+
+@pytest.mark.parametrize("content_length", [None, 10, 4])
+def test_read_limited_reads_up_to_the_limit(content_length):
+    assert read_limited(io.BytesIO(b"0123456789"), content_length, 10) == b"0123456789"
+
+
+def test_read_limited_empty_and_short_reads():
+    assert read_limited(io.BytesIO(b""), None, 10) == b""
+    assert read_limited(TrickleStream(b"abcdefgh"), None, 10) == b"abcdefgh"
+    with pytest.raises(PayloadTooLarge):
+        read_limited(TrickleStream(b"abcdefghijk"), None, 10)
+
+
+# --- Generic -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "mimetype",
+    [*body.SUPPORTED_TYPES, "text/xml", "image/png", ""],
+)
+@pytest.mark.parametrize("data", [b"", None])
+def test_empty_body_is_none(mimetype, data):
+    assert parse_body(data, mimetype) is None
+
+
+@pytest.mark.parametrize("mimetype", ["image/png", "application/problem+json", "text/html", ""])
+def test_unsupported_type(mimetype):
+    with pytest.raises(UnsupportedMediaType) as info:
+        parse_body(b"x", mimetype)
+    assert info.value.status == 415
+    message = info.value.message
+    assert message.startswith("Unsupported Content-Type")
+    for supported in body.SUPPORTED_TYPES:
+        assert supported in message
+
+
+@pytest.mark.parametrize("charset", ["klingon", "base64", "rot13"])
+def test_unknown_charset(charset):
+    with pytest.raises(UnsupportedMediaType) as info:
+        parse_body(b"hello", "text/plain", charset)
+    assert info.value.status == 415
+    assert info.value.message == f"Unsupported charset '{charset}'."
+
+
+@pytest.mark.parametrize("mimetype", ["application/json", "text/csv", "text/plain"])
+def test_invalid_utf8(mimetype):
+    data = b'["ok", "\xff\xfe"]'
+    with pytest.raises(MalformedBody) as info:
+        parse_body(data, mimetype)
+    assert info.value.status == 400
+    assert info.value.message == "Body is not valid utf-8: invalid start byte at byte offset 8."
+
+
+def test_truncated_utf8_sequence():
+    with pytest.raises(MalformedBody) as info:
+        parse_body("é".encode()[:1] + b"abc", "text/plain")
+    assert "byte offset 0" in info.value.message
+
+
+# --- JSON --------------------------------------------------------------------
+
+
+def test_json_values():
+    payload = {"a": [1, 2.5, None, True], "b": {"c": "é"}}
+    assert parse_body(json.dumps(payload).encode(), "application/json") == payload
+    assert parse_body(b"3", "application/json") == 3
+    assert parse_body(b'"x"', "Application/JSON") == "x"
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf-16", " UTF-8 ", "utf8"])
+def test_json_charset(charset):
+    text = '{"name": "Zoë", "list": [[1]]}'
+    assert parse_body(text.encode(charset.strip()), "application/json", charset) == {
+        "name": "Zoë",
+        "list": [[1]],
+    }
+
+
+def test_json_utf8_is_strict_even_for_latin1_bytes():
+    with pytest.raises(MalformedBody) as info:
+        parse_body('{"n": "Zoë"}'.encode("latin-1"), "application/json")
+    assert info.value.message == (
+        "Body is not valid utf-8: invalid continuation byte at byte offset 9."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[1, ]", "Malformed JSON: Expecting value at line 1, column 5 (char 4)."),
+        (
+            b'{\n  "a": 1\n  "b": 2\n}',
+            "Malformed JSON: Expecting ',' delimiter at line 3, column 3 (char 13).",
+        ),
+        (b'{"a": 1} x', "Malformed JSON: Extra data at line 1, column 10 (char 9)."),
+        (b"[NaN]", "Malformed JSON: NaN is not valid JSON."),
+        (b'{"a": -Infinity}', "Malformed JSON: -Infinity is not valid JSON."),
+    ],
+)
+def test_json_malformed(data, message):
+    with pytest.raises(MalformedBody) as info:
+        parse_body(data, "application/json")
+    assert info.value.status == 400
+    assert info.value.message == message
+
+
+def test_json_huge_integer_is_malformed_not_a_crash():
+    with pytest.raises(MalformedBody) as info:
+        parse_body(b"1" * 5000, "application/json")
+    assert "4300 digits" in info.value.message
+
+
+def _nested(depth, opener="[", closer="]"):
+    return (opener * depth + "1" + closer * depth).encode()
+
+
+def test_json_hundred_thousand_levels_are_refused_fast():
+    start = time.perf_counter()
+    with pytest.raises(MalformedBody) as info:
+        parse_body(b"[" * 100_000, "application/json")
+    assert time.perf_counter() - start < 0.5
+    assert info.value.status == 400
+    assert "nesting too deep" in info.value.message
+    assert info.value.message == (
+        f"Malformed JSON: nesting too deep (more than {MAX_DEPTH} levels)."
+    )
+
+
+def test_json_depth_limit_is_exact():
+    assert MAX_DEPTH == 100
+    assert parse_body(_nested(MAX_DEPTH), "application/json") is not None
+    with pytest.raises(MalformedBody, match="nesting too deep"):
+        parse_body(_nested(MAX_DEPTH + 1), "application/json")
+    objects = ('{"a":' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1)).encode()
+    with pytest.raises(MalformedBody, match="nesting too deep"):
+        parse_body(objects, "application/json")
+    mixed = ('[{"a":' * 50 + "[1]" + "}]" * 50).encode()  # 101 levels
+    with pytest.raises(MalformedBody, match="nesting too deep"):
+        parse_body(mixed, "application/json")
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    data = json.dumps({"text": "[{" * 500, "tricky": '\\"[[[' * 100 + "\\", "n": [[1]]})
+    assert parse_body(data.encode(), "application/json")["n"] == [[1]]
+    # Many shallow containers are fine: depth is not a count.
+    wide = json.dumps([[{"a": [1]}] for _ in range(5000)])
+    assert len(parse_body(wide.encode(), "application/json")) == 5000
+
+
+def test_json_depth_scan_with_utf16_charset():
+    assert parse_body(_nested(MAX_DEPTH).decode().encode("utf-16"), "application/json", "utf-16")
+    with pytest.raises(MalformedBody, match="nesting too deep"):
+        parse_body(_nested(MAX_DEPTH + 1).decode().encode("utf-16"), "application/json", "utf-16")
+
+
+def test_json_recursion_error_is_malformed(monkeypatch):
+    # Only reachable if the pre-scan limit were set too high.
+    monkeypatch.setattr(body, "MAX_DEPTH", 10**9)
+    with pytest.raises(MalformedBody) as info:
+        parse_body(b"[" * 100_000, "application/json")
+    assert info.value.message == "Malformed JSON: nesting too deep."
+
+
+# --- XML ---------------------------------------------------------------------
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + "".join(
+        f' <!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">\n' for i in range(1, 10)
+    )
+    + "]>\n<lolz>&lol9;</lolz>\n"
+)
+
+XXE = (
+    '<?xml version="1.0" encoding="{encoding}"?>\n'
+    '<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    "<foo>&xxe;</foo>\n"
+)
+
+
+def test_xml_to_dict():
+    data = (
+        b'<?xml version="1.0"?>\n<!-- comment --><?pi data?>\n'
+        b'<order id="7" xmlns:x="urn:x" x:kind="rush">\n'
+        b"  <line qty='2'>  Widget  <!-- c --></line>\n"
+        b"  <x:note/>\n"
+        b"  <empty>   </empty>\n"
+        b"</order>"
+    )
+    assert parse_body(data, "application/xml") == {
+        "tag": "order",
+        "attrib": {"id": "7", "{urn:x}kind": "rush"},
+        "text": None,
+        "children": [
+            {"tag": "line", "attrib": {"qty": "2"}, "text": "Widget", "children": []},
+            {"tag": "{urn:x}note", "attrib": {}, "text": None, "children": []},
+            {"tag": "empty", "attrib": {}, "text": None, "children": []},
+        ],
+    }
+
+
+def test_xml_to_dict_is_plain_data():
+    root = parse_xml(b'<a xmlns="urn:d" k="v">t<b>&amp;&#233;<c/></b></a>')
+    view = xml_to_dict(root)
+    assert json.loads(json.dumps(view)) == view
+    assert type(view["attrib"]) is dict
+    assert type(view["tag"]) is str
+    assert view["children"][0]["text"] == "&é"
+    assert view["children"][0]["children"][0]["tag"] == "{urn:d}c"
+
+
+def test_text_xml_alias():
+    assert parse_body(b"<a>1</a>", "text/xml")["text"] == "1"
+
+
+def test_xml_billion_laughs_refused_fast():
+    start = time.perf_counter()
+    with pytest.raises(MalformedBody) as info:
+        parse_body(BILLION_LAUGHS.encode(), "application/xml")
+    assert time.perf_counter() - start < 0.1
+    assert info.value.status == 400
+    assert info.value.message == "DTDs are not allowed in XML bodies."
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        XXE.format(encoding="UTF-8").encode(),
+        b'<!doctype foo SYSTEM "file:///etc/passwd"><foo/>',
+        b'<foo><!ENTITY x "y"></foo>',
+        b"<foo><![CDATA[ <!DOCTYPE is refused even here ]]></foo>",
+    ],
+)
+def test_xml_dtd_refused_before_parsing(data, monkeypatch):
+    monkeypatch.setattr(body, "new_xml_parser", None)  # never reached
+    with pytest.raises(MalformedBody) as info:
+        parse_xml(data)
+    assert info.value.message == "DTDs are not allowed in XML bodies."
+
+
+@pytest.mark.parametrize("encoding", ["UTF-16", "UTF-16BE"])
+def test_xml_dtd_in_other_encodings_refused_after_parsing(encoding, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    data = XXE.format(encoding=encoding).replace("/etc/passwd", str(secret)).encode(encoding)
+    assert b"<!DOCTYPE" not in data  # the byte check cannot see it...
+    with pytest.raises(MalformedBody) as info:
+        parse_xml(data)
+    assert info.value.message == "DTDs are not allowed in XML bodies."  # ...the tree does
+
+
+def test_xml_dtd_in_utf7_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    data = (
+        '<?xml version="1.0" encoding="UTF-7"?>'
+        f"+ADwAIQ-DOCTYPE r +AFsAPAAh-ENTITY x SYSTEM +ACI-file://{secret}+ACIAPgBdAD4-"
+        "<r>+ACY-x;</r>"
+    ).encode()
+    with pytest.raises(MalformedBody) as info:
+        parse_xml(data)
+    assert info.value.message == "DTDs are not allowed in XML bodies."
+
+
+def test_xml_undefined_entity_is_malformed():
+    with pytest.raises(MalformedBody) as info:
+        parse_xml(b"<r>&xxe;</r>")
+    assert info.value.message == "Malformed XML: Entity 'xxe' not defined (line 1, column 9)."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"<order>\n  <line>\n    <qty>1</line>\n</order>",
+            "Malformed XML: Opening and ending tag mismatch: qty line 3 and line "
+            "(line 3, column 18).",
+        ),
+        (b"not xml", "Malformed XML: Start tag expected, '<' not found (line 1, column 1)."),
+        (b"<a></a><b/>", "Malformed XML: Extra content at the end of the document"),
+    ],
+)
+def test_xml_malformed_with_position(data, message):
+    with pytest.raises(MalformedBody) as info:
+        parse_body(data, "application/xml")
+    assert info.value.status == 400
+    assert info.value.message.startswith(message)
+    assert "(line " in info.value.message
+
+
+def test_xml_too_deep_refused_by_libxml2():
+    data = b"<a>" * 300 + b"</a>" * 300
+    with pytest.raises(MalformedBody, match="Excessive depth"):
+        parse_xml(data)
+
+
+def test_xml_parser_is_hardened():
+    parser = body.new_xml_parser()
+    options = body.XML_PARSER_OPTIONS
+    assert options["resolve_entities"] is False
+    assert options["no_network"] is True
+    assert options["load_dtd"] is False
+    assert options["huge_tree"] is False
+    assert parser is not body.new_xml_parser()
+
+
+# --- CSV ---------------------------------------------------------------------
+
+
+def test_csv_rows():
+    data = b'sku,qty,note\r\nA1,2,"hello, world"\r\nB2,3,"multi\nline"\r\n\r\nC3,,\r\n'
+    assert parse_body(data, "text/csv") == [
+        {"sku": "A1", "qty": "2", "note": "hello, world"},
+        {"sku": "B2", "qty": "3", "note": "multi\nline"},
+        {"sku": "C3", "qty": "", "note": ""},
+    ]
+
+
+def test_csv_header_only_and_short_rows():
+    assert parse_body(b"a,b\n", "text/csv") == []
+    assert parse_body(b"a,b,c\n1\n", "text/csv") == [{"a": "1", "b": None, "c": None}]
+
+
+def test_csv_charset_and_bom():
+    assert parse_body("name\nZoë\n".encode("latin-1"), "text/csv", "latin-1") == [{"name": "Zoë"}]
+    assert parse_body("\ufeffname\nZoë\n".encode(), "text/csv") == [{"name": "Zoë"}]
+
+
+def test_csv_ragged_row():
+    with pytest.raises(MalformedBody) as info:
+        parse_body(b"a,b,c\n1,2,3\n4,5,6,7\n", "text/csv")
+    assert info.value.status == 400
+    assert info.value.message == "Malformed CSV: line 3 has 4 fields, but the header has 3."
+
+
+def test_csv_strict_quoting_error_names_the_line():
+    with pytest.raises(MalformedBody) as info:
+        parse_body(b'a,b\n1,2\n3,"x"y\n', "text/csv")
+    assert info.value.message == "Malformed CSV at line 3: ',' expected after '\"'."
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\r\n1,2\r\n", "Malformed CSV: the header row is empty."),
+        (b",,\n1,2,3\n", "Malformed CSV: the header row is empty."),
+        (b"a,,c\n1,2,3\n", "Malformed CSV: column 2 of the header has no name."),
+        (b"a,b,a\n1,2,3\n", "Malformed CSV: the header repeats the column 'a'."),
+    ],
+)
+def test_csv_bad_header(data, message):
+    with pytest.raises(MalformedBody) as info:
+        parse_body(data, "text/csv")
+    assert info.value.message == message
+
+
+# --- Forms and text ----------------------------------------------------------
+
+
+def test_form_values():
+    data = b"name=Zo%C3%AB+Doe&tag=a&tag=b&tag=c&empty=&single=1"
+    assert parse_body(data, "application/x-www-form-urlencoded") == {
+        "name": "Zoë Doe",
+        "tag": ["a", "b", "c"],
+        "empty": "",
+        "single": "1",
+    }
+
+
+def test_form_charset():
+    assert parse_body(b"n=Zo%EB", "application/x-www-form-urlencoded", "latin-1") == {"n": "Zoë"}
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"a=1&&b=2", "bad query field"),
+        (b"a=1&b", "bad query field: 'b'"),
+        (b"n=Zo%EB", "can't decode byte 0xeb"),
+        (b"&".join(b"f%d=1" % i for i in range(1001)), "Max number of fields exceeded"),
+    ],
+)
+def test_form_malformed(data, fragment):
+    with pytest.raises(MalformedBody) as info:
+        parse_body(data, "application/x-www-form-urlencoded")
+    assert info.value.status == 400
+    assert info.value.message.startswith("Malformed form body: ")
+    assert fragment in info.value.message
+
+
+def test_form_field_limit_is_inclusive():
+    data = b"&".join(b"f%d=1" % i for i in range(1000))
+    assert len(parse_body(data, "application/x-www-form-urlencoded")) == 1000
+
+
+def test_text_plain():
+    assert parse_body("  Zoë\n".encode(), "text/plain") == "  Zoë\n"
+    assert parse_body("Zoë".encode("latin-1"), "text/plain", "ISO-8859-1") == "Zoë"
+    assert parse_body("Zoë".encode("utf-16"), "text/plain", "utf-16") == "Zoë"

@@ -1,0 +1,259 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The Odoo dispatcher of published endpoints: one request, start to end.
+
+Odoo picks a dispatcher class by the ``type`` of the matched rule; ours is
+selected by the rules ``ir.http._match`` builds for published paths (see
+``registry.py``), so both route types of an endpoint, ``http`` and ``json``
+(JSON-RPC 2.0, which Odoo 19 renamed ``jsonrpc`` and which OCA's dynamic
+routes no longer reach), are served here with the same pipeline:
+
+CORS and preflight, method (405), CSRF, content type (415), size (413), body
+parsing (400), JSON-RPC envelope, schema (400), the snippet, the response.
+
+Every failure is raised, never returned, so ``odoo.http`` rolls the whole
+transaction back, and :meth:`handle_error` renders it through the single
+error contract of ``core/errors.py``.
+"""
+
+import logging
+import time
+import traceback
+
+import werkzeug.exceptions
+
+from odoo.http import SAFE_HTTP_METHODS, Dispatcher, Response
+from odoo.tools import config
+
+from .core import body as core_body
+from .core import errors as core_errors
+from .core import snippet as core_snippet
+from .registry import ROUTING_TYPE
+from .snippet_context import build_context
+
+_logger = logging.getLogger(__name__)
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+PREFLIGHT_MAX_AGE = "86400"
+PREFLIGHT_HEADERS = "Authorization, Content-Type, Accept, X-Odoo-Database, X-CSRF-Token"
+MAX_BODY_PARAM = "rest_endpoint.max_body_size"
+
+
+class RestEndpointDispatcher(Dispatcher):
+    routing_type = ROUTING_TYPE
+    mimetypes = ("*/*",)
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.started = time.perf_counter()
+        self.handler = None
+        self.jsonrpc_id = None
+
+    @classmethod
+    def is_compatible_with(cls, request):
+        # Content types are checked per endpoint, with a JSON 415.
+        return True
+
+    # ------------------------------------------------------------------
+    # Odoo's dispatcher protocol
+    # ------------------------------------------------------------------
+
+    def pre_dispatch(self, rule, args):
+        handler = self.handler = rule.endpoint
+        request = self.request
+        request.session.can_save &= handler.routing["save_session"]
+        headers = request.future_response.headers
+        for name, value in self._cors_headers().items():
+            headers.set(name, value)
+        if request.httprequest.method == "OPTIONS":
+            preflight = Response(status=204)
+            preflight.headers["Allow"] = ", ".join(handler.entry.allowed_methods)
+            if "Access-Control-Allow-Origin" in headers:
+                methods = handler.entry.allowed_methods
+                preflight.headers["Access-Control-Allow-Methods"] = ", ".join(methods)
+                preflight.headers["Access-Control-Allow-Headers"] = PREFLIGHT_HEADERS
+                preflight.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+            self._log(204)
+            werkzeug.exceptions.abort(preflight)
+
+    def dispatch(self, endpoint, args):
+        compiled = endpoint.compiled
+        if compiled is None:
+            raise core_errors.MethodNotAllowed(endpoint.entry.allowed_methods)
+        request = self.request
+        httprequest = request.httprequest
+        if compiled.config.get("csrf") and httprequest.method not in SAFE_HTTP_METHODS:
+            token = httprequest.headers.get("X-CSRF-Token") or httprequest.args.get("csrf_token")
+            if not request.validate_csrf(token):
+                raise core_errors.Forbidden("Missing or invalid CSRF token.")
+        payload, element = self._read_payload(compiled)
+        if compiled.route_type == "json":
+            payload = self._unwrap_jsonrpc(payload)
+        if compiled.validator is not None:
+            if compiled.validator.kind == "xsd":
+                if element is not None:
+                    compiled.validator.validate(element)
+            else:
+                compiled.validator.validate(payload)
+        context = build_context(request, compiled, args, payload)
+        Endpoint = request.env["endpoint.endpoint"]
+        result = getattr(Endpoint, f"_handle_exec__{compiled.exec_mode}")(compiled, context)
+        response = self._make_response(compiled, result)
+        return response
+
+    def post_dispatch(self, response):
+        result = super().post_dispatch(response)
+        self._log(response.status_code)
+        return result
+
+    def handle_error(self, exc):
+        # odoo.http logs the exception itself: with its traceback when it is
+        # unexpected, as one line at its ``loglevel`` when it is ours.
+        info = core_errors.describe(exc)
+        debug = "".join(traceback.format_exception(exc)) if config["dev_mode"] else None
+        if self._route_type() == "json":
+            body = core_errors.jsonrpc_error(info, self.jsonrpc_id, debug=debug)
+        else:
+            body = core_errors.error_body(info, debug=debug)
+        headers = dict(info.headers)
+        headers.update(self._cors_headers())
+        response = Response(
+            core_snippet.dumps(body),
+            status=info.status,
+            headers=list(headers.items()),
+            content_type=JSON_CONTENT_TYPE,
+        )
+        self._log(info.status, info.message)
+        return response
+
+    # ------------------------------------------------------------------
+    # Steps
+    # ------------------------------------------------------------------
+
+    def _read_payload(self, compiled):
+        """Check, read and parse the body; return (payload, xml element)."""
+        httprequest = self.request.httprequest
+        header = httprequest.headers.get("Content-Type")
+        has_body = bool(httprequest.content_length) or "Transfer-Encoding" in httprequest.headers
+        expected = compiled.content_type
+        if compiled.route_type == "json":
+            expected = "application/json"
+        if expected and (has_body or httprequest.method in ("POST", "PUT", "PATCH")):
+            core_body.check_content_type(header, expected)
+        if not has_body:
+            return None, None
+        limit = self._max_body_size()
+        data = core_body.read_limited(_stream(httprequest), httprequest.content_length, limit)
+        mimetype, params = core_body.split_content_type(header)
+        mimetype = expected or mimetype
+        if mimetype in ("application/xml", "text/xml"):
+            element = core_body.parse_xml(data) if data else None
+            return (core_body.xml_to_dict(element) if element is not None else None), element
+        if mimetype not in core_body.SUPPORTED_TYPES:
+            return (data or None), None
+        return core_body.parse_body(data, mimetype, params.get("charset")), None
+
+    def _unwrap_jsonrpc(self, envelope):
+        if isinstance(envelope, dict):
+            self.jsonrpc_id = envelope.get("id")
+        params = envelope.get("params", {}) if isinstance(envelope, dict) else None
+        if (
+            not isinstance(envelope, dict)
+            or envelope.get("jsonrpc") != "2.0"
+            or not isinstance(params, dict)
+        ):
+            raise core_errors.InvalidEnvelope(
+                "Expected a JSON-RPC 2.0 request: "
+                '{"jsonrpc": "2.0", "method": "call", "params": {...}, "id": 1}; '
+                'the endpoint\'s arguments go in "params" (an object).'
+            )
+        return params
+
+    def _make_response(self, compiled, result):
+        normalized = core_snippet.normalize_result(
+            result,
+            response_class=werkzeug.wrappers.Response,
+            allow_response=compiled.route_type == "http",
+        )
+        if normalized[0] == "response":
+            return normalized[1]
+        _kind, payload, headers, status = normalized
+        if compiled.route_type == "json":
+            body = core_snippet.dumps({"jsonrpc": "2.0", "id": self.jsonrpc_id, "result": payload})
+            content_type = JSON_CONTENT_TYPE
+        elif isinstance(payload, bytes):
+            body, content_type = payload, "application/octet-stream"
+        elif isinstance(payload, str):
+            body, content_type = payload.encode(), "text/plain; charset=utf-8"
+        elif payload is None and status == 204:
+            body, content_type = b"", None
+        else:
+            body, content_type = core_snippet.dumps(payload), JSON_CONTENT_TYPE
+        response = Response(body, status=status)
+        if content_type:
+            response.headers["Content-Type"] = content_type
+        else:
+            response.headers.remove("Content-Type")  # no body, no type
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+
+    def _max_body_size(self):
+        value = self.request.env["ir.config_parameter"].sudo().get_param(MAX_BODY_PARAM)
+        try:
+            return int(value) if value else core_body.DEFAULT_MAX_BODY_SIZE
+        except ValueError:
+            return core_body.DEFAULT_MAX_BODY_SIZE
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _endpoints_of_path(self):
+        if self.handler is None:
+            return []
+        return list(self.handler.entry.methods.values())
+
+    def _route_type(self):
+        if self.handler is None:
+            return "http"
+        if self.handler.compiled is not None:
+            return self.handler.compiled.route_type
+        types = {ep.route_type for ep in self._endpoints_of_path()}
+        return "json" if types == {"json"} else "http"
+
+    def _cors_headers(self):
+        """CORS headers for this request: the caller's origin echoed when an
+        endpoint of the path allows it, nothing otherwise (the browser then
+        denies the call: deny by default)."""
+        origin = self.request.httprequest.headers.get("Origin")
+        if not origin or self.handler is None:
+            return {}
+        compiled = self.handler.compiled
+        candidates = [compiled] if compiled is not None else self._endpoints_of_path()
+        if any(ep.allows_origin(origin) for ep in candidates):
+            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        return {}
+
+    def _label(self):
+        compiled = self.handler.compiled if self.handler is not None else None
+        return f"endpoint {compiled.name!r} (#{compiled.id})" if compiled else "endpoint path"
+
+    def _log(self, status, message=None):
+        httprequest = self.request.httprequest
+        _logger.info(
+            "%s %s -> %s, %s, %.1f ms%s",
+            httprequest.method,
+            httprequest.path,
+            status,
+            self._label(),
+            (time.perf_counter() - self.started) * 1000,
+            f": {message}" if message and status >= 400 else "",
+        )
+
+
+def _stream(httprequest):
+    """The werkzeug input stream (bounded by Content-Length), which Odoo's
+    request wrapper does not expose: ``get_data()`` would read a chunked
+    body of any size into memory before we could refuse it with a 413."""
+    return httprequest._HTTPRequest__wrapped.stream

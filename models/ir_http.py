@@ -1,0 +1,100 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Glue into Odoo's request handling: matching and authentication.
+
+``_match`` tries the published endpoints before Odoo's routing map. A path
+with a published route gets a rule of our routing type whatever the method,
+so a wrong method is a JSON 405 with the exact ``Allow`` header from our
+dispatcher, not werkzeug's HTML page. Requests to other paths cost a dict
+lookup and nothing else, unless Odoo's map answers 404: then the registry
+version is checked, in case another process published that path.
+"""
+
+from werkzeug.exceptions import NotFound
+
+from odoo import models
+from odoo.http import request
+
+from .. import auth
+from ..core import errors as core_errors
+from ..dispatcher import RestEndpointDispatcher
+from ..registry import EndpointHandler, Rule, get_table
+
+
+class IrHttp(models.AbstractModel):
+    _inherit = "ir.http"
+
+    @classmethod
+    def _match(cls, path_info):
+        table = get_table(request.env.registry)
+        hit = table.match(path_info)
+        fresh = False
+        if hit is not None:
+            # A published path: make sure it is still what we hold.
+            fresh = True
+            if table.refresh(request.env):
+                hit = table.match(path_info)
+        if hit is None:
+            try:
+                return super()._match(path_info)
+            except NotFound:
+                # Maybe published by another process since we last looked.
+                if not fresh and table.refresh(request.env):
+                    hit = table.match(path_info)
+                if hit is None:
+                    if table.is_api_path(path_info):
+                        # Answer this 404 (after Odoo's fallbacks) in JSON.
+                        request.dispatcher = RestEndpointDispatcher(request)
+                    raise
+        entry, args = hit
+        method = request.httprequest.method
+        compiled = entry.methods.get(method)
+        if compiled is None and method == "HEAD":
+            compiled = entry.methods.get("GET")
+        handler = EndpointHandler(entry, compiled, args)
+        return Rule(handler, entry.route, tuple(entry.allowed_methods)), args
+
+    @classmethod
+    def _authenticate(cls, endpoint):
+        if not isinstance(endpoint, EndpointHandler):
+            return super()._authenticate(endpoint)
+        if isinstance(request.dispatcher, RestEndpointDispatcher):
+            request.dispatcher.handler = endpoint
+        compiled = endpoint.compiled
+        if compiled is None or request.httprequest.method == "OPTIONS":
+            # 405 or CORS preflight: nothing runs, nobody to authenticate.
+            cls._authenticate_explicit("none")
+            return
+        cls._authenticate_endpoint(compiled)
+
+    @classmethod
+    def _authenticate_endpoint(cls, compiled):
+        """Establish the caller and the user the snippet runs as."""
+        auth_type = compiled.auth_type
+        if auth_type == "bearer":
+            uid = auth.authenticate(
+                request.env.cr, request.httprequest.headers.get("Authorization")
+            )
+            request.session.can_save = False
+        elif auth_type == "user_endpoint":
+            cls._authenticate_explicit("public")
+            uid = request.session.uid
+            if not uid or uid in cls._get_public_users():
+                raise core_errors.Unauthorized(
+                    "Authentication required: this endpoint needs a logged-in session.",
+                    scheme=None,
+                )
+        elif auth_type == "public":
+            uid = None
+        else:
+            return getattr(cls, f"_authenticate_endpoint__{auth_type}")(compiled)
+        if uid and compiled.group_ids:
+            caller = request.env(user=uid)["res.users"].browse(uid)
+            if not compiled.group_ids.intersection(caller.sudo().all_group_ids.ids):
+                raise core_errors.Forbidden(
+                    "Your user is not in a group allowed to call this endpoint."
+                )
+        run_as = compiled.exec_as_user_id or uid
+        if not run_as:
+            raise core_errors.InternalError(f"Endpoint {compiled.name!r} has no user to run as.")
+        request.update_env(user=run_as)

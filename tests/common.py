@@ -1,0 +1,74 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from contextlib import contextmanager
+
+from odoo import Command
+from odoo.tests import HttpCase
+
+
+class EndpointCase(HttpCase):
+    """Endpoints, users and API keys for tests against the real HTTP server."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Endpoint = cls.env["endpoint.endpoint"]
+        cls.api_user = cls.env["res.users"].create(
+            {
+                "name": "API user",
+                "login": "rest_endpoint_api_user",
+                "password": "rest_endpoint_api_user",
+                "email": "api@example.com",
+                "group_ids": [
+                    Command.set(
+                        [
+                            cls.env.ref("base.group_user").id,
+                            cls.env.ref("base.group_partner_manager").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        cls.api_key = (
+            cls.env["res.users.apikeys"]
+            .with_user(cls.api_user)
+            .sudo()
+            ._generate(None, "rest_endpoint tests", None)
+        )
+
+    def make_endpoint(self, sync=True, **vals):
+        values = {
+            "name": vals.get("route", "test"),
+            "auth_type": "public",
+            "exec_as_user_id": self.api_user.id,
+            "code_snippet": "result = {'payload': {'ok': True}}",
+        }
+        values.update(vals)
+        values["registry_sync"] = sync
+        return self.Endpoint.create(values)
+
+    def request(self, method, path, *, key=None, headers=None, **kw):
+        headers = dict(headers or {})
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return self.url_open(path, method=method, headers=headers, allow_redirects=False, **kw)
+
+    @contextmanager
+    def assertRaisesText(self, exception, needle):
+        """assertRaises (which rolls back to a savepoint) plus a message check."""
+        with self.assertRaises(exception) as caught:
+            yield
+        self.assertRegex(str(caught.exception), needle)
+
+    def assertJsonError(self, response, status, name=None):
+        self.assertEqual(response.status_code, status, response.text)
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        body = response.json()
+        self.assertEqual(
+            set(body) - {"errors", "debug"}, {"name", "message", "arguments", "context"}
+        )
+        self.assertNotIn("debug", body)  # never outside dev mode
+        self.assertNotIn("Traceback", response.text)
+        if name:
+            self.assertEqual(body["name"], name)
+        return body

@@ -1,0 +1,216 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Two real Odoo servers on the test database: a sync through one is served
+by the other on its next request, with no restart and no module update; and
+published routes survive a restart.
+
+This test commits (other processes only see committed data), so it cleans up
+what it created.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+import odoo
+import odoo.release
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tools import config
+
+ADMIN = ("admin", "admin")
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OdooServer:
+    """An Odoo server in its own process, on loopback, for this database."""
+
+    def __init__(self, db, logdir):
+        self.db = db
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.logfile = os.path.join(logdir, f"odoo-{self.port}.log")
+        self.proc = None
+        self.http = requests.Session()
+
+    def command(self):
+        cmd = [
+            sys.executable,
+            "-m",
+            "odoo",
+            "server",
+            f"--database={self.db}",
+            f"--db-filter=^{self.db}$",
+            f"--addons-path={','.join(config['addons_path'])}",
+            "--http-interface=127.0.0.1",
+            f"--http-port={self.port}",
+            "--workers=0",
+            "--max-cron-threads=0",
+            f"--logfile={self.logfile}",
+            "--log-level=warn",
+        ]
+        for option in ("db_host", "db_port", "db_user", "db_password"):
+            if config[option]:
+                cmd.append(f"--{option}={config[option]}")
+        return cmd
+
+    def start(self):
+        root = os.path.dirname(os.path.dirname(odoo.release.__file__))
+        env = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        )
+        self.proc = subprocess.Popen(self.command(), env=env, stdin=subprocess.DEVNULL)
+        return self
+
+    def wait_ready(self, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Odoo server exited early; see {self.logfile}")
+            try:
+                ready = requests.get(f"{self.base}/web/health", timeout=2).status_code == 200
+            except requests.ConnectionError:
+                ready = False  # not listening yet
+            if ready:
+                return self
+            time.sleep(0.3)
+        raise RuntimeError(f"Odoo server not ready in {timeout}s; see {self.logfile}")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def get(self, path):
+        return requests.get(self.base + path, timeout=20, headers={"X-Odoo-Database": self.db})
+
+    def login(self):
+        response = self.http.post(
+            f"{self.base}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"db": self.db, "login": ADMIN[0], "password": ADMIN[1]},
+            },
+            timeout=20,
+        )
+        response.raise_for_status()
+        assert response.json().get("result"), response.text
+
+    def call_kw(self, model, method, args, kwargs=None):
+        """What the back office does when an administrator clicks a button."""
+        response = self.http.post(
+            f"{self.base}/web/dataset/call_kw/{model}/{method}",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+            },
+            timeout=20,
+        )
+        response.raise_for_status()
+        body = response.json()
+        assert "error" not in body, body
+        return body["result"]
+
+
+@tagged("post_install", "-at_install")
+class TestTwoServers(BaseCase):
+    def setUp(self):
+        super().setUp()
+        self.db = get_db_name()
+        self.registry = Registry(self.db)
+        self.logdir = tempfile.mkdtemp(prefix="rest_endpoint_servers_")
+        self.servers = [OdooServer(self.db, self.logdir).start() for _i in range(2)]
+        self.addCleanup(self._stop_all)
+        self.created = []
+        self.addCleanup(self._cleanup_records)
+        for server in self.servers:
+            server.wait_ready()
+
+    def _stop_all(self):
+        for server in self.servers:
+            server.stop()
+
+    def _cleanup_records(self):
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["endpoint.endpoint"].with_context(active_test=False).browse(
+                self.created
+            ).exists().unlink()
+
+    def _create(self, **vals):
+        """Create out of sync, committed: as a shell or a script would."""
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            record = env["endpoint.endpoint"].create(
+                {
+                    "name": vals["route"],
+                    "auth_type": "public",
+                    "exec_as_user_id": env.ref("base.user_admin").id,
+                    **vals,
+                }
+            )
+            self.created.append(record.id)
+            return record.id
+
+    def test_sync_on_one_server_is_served_by_the_other(self):
+        server_a, server_b = self.servers
+        route = "/api/multi/hello"
+        # Both processes warm up (load their tables) before the change.
+        self.assertEqual(server_b.get(route).status_code, 404)
+        self.assertEqual(server_a.get(route).status_code, 404)
+
+        rid = self._create(route=route, code_snippet="result = {'payload': {'v': 1}}")
+        self.assertEqual(server_b.get(route).status_code, 404)  # not published yet
+
+        server_a.login()
+        server_a.call_kw("endpoint.endpoint", "action_sync_registry", [[rid]])
+        response = server_b.get(route)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json(), {"v": 1})
+
+        server_a.call_kw(
+            "endpoint.endpoint",
+            "write",
+            [[rid], {"code_snippet": "result = {'payload': {'v': 2}}"}],
+        )
+        self.assertEqual(server_b.get(route).json(), {"v": 1})  # edited, not synced
+        server_a.call_kw("endpoint.endpoint", "action_sync_registry", [[rid]])
+        self.assertEqual(server_b.get(route).json(), {"v": 2})
+        self.assertEqual(server_a.get(route).json(), {"v": 2})
+
+        server_a.call_kw("endpoint.endpoint", "write", [[rid], {"active": False}])
+        self.assertEqual(server_b.get(route).status_code, 200)  # archived, not synced
+        server_a.call_kw("endpoint.endpoint", "action_sync_registry", [[rid]])
+        response = server_b.get(route)
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+
+    def test_sync_committed_by_another_process_and_restart(self):
+        server_a, server_b = self.servers
+        route = "/api/multi/shell"
+        self.assertEqual(server_a.get(route).status_code, 404)
+        self.assertEqual(server_b.get(route).status_code, 404)
+        # a "shell" (this test process) publishes and commits
+        self._create(route=route, registry_sync=True, code_snippet="result = {'payload': 'shell'}")
+        self.assertEqual(server_a.get(route).text, "shell")
+        self.assertEqual(server_b.get(route).text, "shell")
+        # restart B: the published route is still served
+        server_b.stop()
+        self.servers[1] = server_b = OdooServer(self.db, self.logdir).start().wait_ready()
+        self.assertEqual(server_b.get(route).text, "shell")

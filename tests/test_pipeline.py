@@ -1,0 +1,525 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
+import os
+
+from odoo import Command, http
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .. import auth
+from ..core import snippet as core_snippet
+from ..snippet_context import STATIC_VALUES
+from .common import EndpointCase
+
+JSON = {"Content-Type": "application/json"}
+ECHO = (
+    "result = {'payload': {'params': params, 'query': query, 'payload': payload,"
+    " 'user': user.login}}"
+)
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+
+
+@tagged("post_install", "-at_install")
+class TestHttpRoutes(EndpointCase):
+    def test_public_get_params_and_query(self):
+        self.make_endpoint(
+            route="/api/p/customer/<int:customer_id>/<string:tag>", code_snippet=ECHO
+        )
+        response = self.request("GET", "/api/p/customer/42/vip?a=1&b=2&b=3")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual(
+            response.json(),
+            {
+                "params": {"customer_id": 42, "tag": "vip"},
+                "query": {"a": "1", "b": ["2", "3"]},
+                "payload": None,
+                "user": self.api_user.login,
+            },
+        )
+        self.assertNotIn("session_id", response.cookies)
+
+    def test_405_lists_published_methods(self):
+        self.make_endpoint(route="/api/p/items")
+        self.make_endpoint(
+            route="/api/p/items", request_method="POST", request_content_type="application/json"
+        )
+        response = self.request("DELETE", "/api/p/items")
+        body = self.assertJsonError(response, 405)
+        self.assertEqual(response.headers["Allow"], "GET, POST")
+        self.assertIn("GET, POST", body["message"])
+
+    def test_unknown_api_path_is_json_404(self):
+        self.make_endpoint(route="/api/p/known")
+        self.assertJsonError(self.request("GET", "/api/p/unknown"), 404)
+        self.assertJsonError(self.request("GET", "/api/p/known/deeper"), 404)
+
+    def test_http_result_forms(self):
+        partner_id = self.api_user.partner_id.id
+        cases = {
+            "/api/p/text": ("result = {'payload': 'hi'}", 200, "text/plain; charset=utf-8", "hi"),
+            "/api/p/created": (
+                "result = {'payload': {'id': 7}, 'status_code': 201, 'headers': {'X-A': 'b'}}",
+                201,
+                "application/json; charset=utf-8",
+                {"id": 7},
+            ),
+            "/api/p/response": (
+                "result = {'response': Response('<a/>', content_type='application/xml')}",
+                200,
+                "application/xml",
+                "<a/>",
+            ),
+            "/api/p/dates": (
+                "result = {'payload': {'d': datetime.date(2026, 1, 2), 'p': user.partner_id}}",
+                200,
+                "application/json; charset=utf-8",
+                {"d": "2026-01-02", "p": [partner_id]},
+            ),
+            "/api/p/empty": ("result = {'status_code': 204}", 204, None, ""),
+        }
+        for route, (code, status, ctype, expected) in cases.items():
+            self.make_endpoint(route=route, code_snippet=code)
+            with self.subTest(route=route):
+                response = self.request("GET", route)
+                self.assertEqual(response.status_code, status)
+                self.assertEqual(response.headers.get("Content-Type"), ctype)
+                body = response.json() if ctype and "json" in ctype else response.text
+                self.assertEqual(body, expected)
+        self.assertEqual(self.request("GET", "/api/p/created").headers["X-A"], "b")
+
+    @mute_logger(*QUIET)
+    def test_bad_results_are_generic_500(self):
+        for route, code in {
+            "/api/p/noresult": "x = 1",
+            "/api/p/badtype": "result = [1]",
+            "/api/p/badstatus": "result = {'payload': 1, 'status_code': 'x'}",
+            "/api/p/crash": "result = {'payload': 1 / 0}",
+        }.items():
+            self.make_endpoint(route=route, code_snippet=code)
+            with self.subTest(route=route):
+                body = self.assertJsonError(self.request("GET", route), 500)
+                self.assertEqual(body["message"], "Internal Server Error")
+
+    def test_snippet_exceptions_statuses(self):
+        cases = {
+            "raise exceptions.UserError('Bad thing')": (400, "Bad thing"),
+            "raise exceptions.ValidationError('Invalid thing')": (400, "Invalid thing"),
+            "raise exceptions.MissingError('Gone')": (404, "Gone"),
+            "raise exceptions.AccessError('Nope')": (403, "Nope"),
+            "raise werkzeug.exceptions.Conflict('Taken')": (409, "Taken"),
+            "raise werkzeug.exceptions.NotFound('No such customer')": (404, "No such customer"),
+            "env['ir.config_parameter'].search([])": (403, None),
+        }
+        for index, (code, (status, message)) in enumerate(cases.items()):
+            route = f"/api/p/exc{index}"
+            self.make_endpoint(route=route, code_snippet=code)
+            with self.subTest(code=code), mute_logger(*QUIET):
+                body = self.assertJsonError(self.request("GET", route), status)
+                if message:
+                    self.assertEqual(body["message"], message)
+
+    def test_error_rolls_back_writes(self):
+        self.make_endpoint(
+            route="/api/p/rollback",
+            request_method="POST",
+            request_content_type="application/json",
+            code_snippet="env['res.partner'].create({'name': payload['name']})\n"
+            "raise exceptions.UserError('after write')",
+        )
+        self.env["res.partner"].flush_model()
+        with mute_logger(*QUIET):
+            response = self.request(
+                "POST", "/api/p/rollback", data=b'{"name": "Ghost RB"}', headers=JSON
+            )
+        self.assertJsonError(response, 400)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Ghost RB")]))
+
+    def test_writes_commit_on_success(self):
+        self.make_endpoint(
+            route="/api/p/create",
+            request_method="POST",
+            request_content_type="application/json",
+            code_snippet="p = env['res.partner'].create({'name': payload['name']})\n"
+            "result = {'payload': {'id': p.id}, 'status_code': 201}",
+        )
+        response = self.request("POST", "/api/p/create", data=b'{"name": "Kept"}', headers=JSON)
+        self.assertEqual(response.status_code, 201)
+        self.assertEqual(self.env["res.partner"].browse(response.json()["id"]).name, "Kept")
+
+    def test_public_runs_as_exec_user_not_sudo(self):
+        self.make_endpoint(
+            route="/api/p/whoami",
+            code_snippet="result = {'payload': {'uid': env.uid, 'su': env.su}}",
+        )
+        self.assertEqual(
+            self.request("GET", "/api/p/whoami").json(), {"uid": self.api_user.id, "su": False}
+        )
+
+    def test_no_session_left_behind(self):
+        self.make_endpoint(route="/api/p/stateless")
+        store = http.root.session_store
+        before = sum(len(files) for _root, _dirs, files in os.walk(store.path))
+        for _i in range(100):
+            response = self.request("GET", "/api/p/stateless")
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn("Set-Cookie", response.headers)
+        after = sum(len(files) for _root, _dirs, files in os.walk(store.path))
+        self.assertEqual(before, after)
+
+    def test_csrf_flag(self):
+        self.make_endpoint(
+            route="/api/p/csrf",
+            request_method="POST",
+            request_content_type="application/json",
+            csrf=True,
+        )
+        self.assertJsonError(self.request("POST", "/api/p/csrf", data=b"{}", headers=JSON), 403)
+        self.make_endpoint(
+            route="/api/p/nocsrf", request_method="POST", request_content_type="application/json"
+        )
+        self.assertEqual(
+            self.request("POST", "/api/p/nocsrf", data=b"{}", headers=JSON).status_code, 200
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestAuth(EndpointCase):
+    def test_user_endpoint_needs_session(self):
+        self.make_endpoint(
+            route="/api/a/session",
+            auth_type="user_endpoint",
+            exec_as_user_id=False,
+            code_snippet=ECHO,
+        )
+        response = self.request("GET", "/api/a/session")
+        self.assertJsonError(response, 401)
+        self.assertNotIn("Location", response.headers)
+        self.authenticate(self.api_user.login, self.api_user.login)
+        response = self.request("GET", "/api/a/session")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["user"], self.api_user.login)
+
+    def test_bearer_ok_and_scheme_case_insensitive(self):
+        self.make_endpoint(
+            route="/api/a/bearer", auth_type="bearer", exec_as_user_id=False, code_snippet=ECHO
+        )
+        for scheme in ("Bearer", "bearer", "BEARER"):
+            response = self.request(
+                "GET", "/api/a/bearer", headers={"Authorization": f"{scheme} {self.api_key}"}
+            )
+            self.assertEqual(response.status_code, 200, scheme)
+            self.assertEqual(response.json()["user"], self.api_user.login)
+            self.assertNotIn("Set-Cookie", response.headers)
+        # the process cache is keyed by a keyed hash, never by the key
+        self.assertTrue(auth._cache)
+        self.assertFalse(any(self.api_key in repr(k) for k in auth._cache))
+
+    def test_bearer_refusals(self):
+        self.make_endpoint(route="/api/a/refuse", auth_type="bearer", exec_as_user_id=False)
+        for header in (None, "Basic abc", "Bearer", "Bearer " + "0" * 40, "Bearer short"):
+            headers = {"Authorization": header} if header else {}
+            with self.subTest(header=header):
+                response = self.request("GET", "/api/a/refuse", headers=headers)
+                self.assertJsonError(response, 401)
+                self.assertEqual(response.headers["WWW-Authenticate"], "Bearer")
+
+    def _key_for(self, user, **kw):
+        return (
+            self.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate(kw.get("scope"), "test", kw.get("expiration_date"))
+        )
+
+    def test_revocation_expiry_and_archived_user_while_cached(self):
+        self.make_endpoint(route="/api/a/revoke", auth_type="bearer", exec_as_user_id=False)
+        user = self.api_user.copy({"login": "rest_endpoint_revoke"})
+        keys = {name: self._key_for(user) for name in ("revoke", "expire", "archive")}
+        for key in keys.values():
+            self.assertEqual(self.request("GET", "/api/a/revoke", key=key).status_code, 200)
+        # revoke: Odoo deletes the row
+        self.env["res.users.apikeys"].sudo().search(
+            [("user_id", "=", user.id)], order="id", limit=1
+        )._remove()
+        self.assertJsonError(self.request("GET", "/api/a/revoke", key=keys["revoke"]), 401)
+        # expire
+        self.env.cr.execute(
+            "UPDATE res_users_apikeys"
+            " SET expiration_date = now() at time zone 'utc' - interval '1 minute'"
+            " WHERE id = (SELECT id FROM res_users_apikeys WHERE user_id = %s ORDER BY id LIMIT 1)",
+            [user.id],
+        )
+        self.assertJsonError(self.request("GET", "/api/a/revoke", key=keys["expire"]), 401)
+        # archive the user
+        self.assertEqual(self.request("GET", "/api/a/revoke", key=keys["archive"]).status_code, 200)
+        user.active = False
+        self.env.flush_all()
+        self.assertJsonError(self.request("GET", "/api/a/revoke", key=keys["archive"]), 401)
+
+    def test_scoped_key_refused(self):
+        self.make_endpoint(route="/api/a/scope", auth_type="bearer", exec_as_user_id=False)
+        key = self._key_for(self.api_user, scope="some.other.scope")
+        self.assertJsonError(self.request("GET", "/api/a/scope", key=key), 401)
+        key = self._key_for(self.api_user, scope="rpc")
+        self.assertEqual(self.request("GET", "/api/a/scope", key=key).status_code, 200)
+
+    def test_allowed_groups(self):
+        group = self.env["res.groups"].create({"name": "API callers"})
+        self.make_endpoint(
+            route="/api/a/groups",
+            auth_type="bearer",
+            exec_as_user_id=False,
+            allowed_group_ids=[Command.set(group.ids)],
+        )
+        self.assertJsonError(self.request("GET", "/api/a/groups", key=self.api_key), 403)
+        self.api_user.group_ids = [Command.link(group.id)]
+        self.env.flush_all()
+        self.assertEqual(self.request("GET", "/api/a/groups", key=self.api_key).status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestCors(EndpointCase):
+    def test_preflight_and_actual(self):
+        self.make_endpoint(route="/api/c/x", cors="https://app.example.com, https://b.example.com")
+        self.make_endpoint(
+            route="/api/c/x", request_method="PUT", request_content_type="application/json"
+        )
+        origin = {"Origin": "https://app.example.com"}
+        response = self.request(
+            "OPTIONS", "/api/c/x", headers={**origin, "Access-Control-Request-Method": "PUT"}
+        )
+        self.assertEqual(response.status_code, 204)
+        self.assertEqual(response.headers["Access-Control-Allow-Origin"], "https://app.example.com")
+        self.assertEqual(response.headers["Access-Control-Allow-Methods"], "GET, PUT")
+        self.assertIn("Authorization", response.headers["Access-Control-Allow-Headers"])
+        self.assertIn("Content-Type", response.headers["Access-Control-Allow-Headers"])
+        self.assertTrue(response.headers["Access-Control-Max-Age"])
+        response = self.request("GET", "/api/c/x", headers=origin)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Access-Control-Allow-Origin"], "https://app.example.com")
+        self.assertIn("Origin", response.headers["Vary"])
+
+    def test_forbidden_origin_and_default_deny(self):
+        self.make_endpoint(route="/api/c/y", cors="https://app.example.com")
+        self.make_endpoint(route="/api/c/z")
+        evil = {"Origin": "https://evil.example.com"}
+        for path in ("/api/c/y", "/api/c/z"):
+            response = self.request("GET", path, headers=evil)
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn("Access-Control-Allow-Origin", response.headers)
+            response = self.request("OPTIONS", path, headers=evil)
+            self.assertNotIn("Access-Control-Allow-Origin", response.headers)
+
+    def test_wildcard(self):
+        self.make_endpoint(route="/api/c/star", cors="*")
+        response = self.request("GET", "/api/c/star", headers={"Origin": "https://any.example"})
+        self.assertEqual(response.headers["Access-Control-Allow-Origin"], "https://any.example")
+
+
+@tagged("post_install", "-at_install")
+class TestBodies(EndpointCase):
+    def _post(self, route, content_type, data, **vals):
+        if not self.Endpoint.search([("route", "=", route)]):
+            self.make_endpoint(
+                route=route,
+                request_method="POST",
+                request_content_type=vals.pop("declared", content_type.split(";")[0]),
+                code_snippet="result = {'payload': payload}",
+                **vals,
+            )
+        return self.request("POST", route, data=data, headers={"Content-Type": content_type})
+
+    def test_content_type_415(self):
+        response = self._post("/api/b/json", "text/plain", b"{}", declared="application/json")
+        body = self.assertJsonError(response, 415)
+        self.assertIn("application/json", body["message"])
+        ok = self._post("/api/b/json", "application/json; charset=utf-8", b'{"a": 1}')
+        self.assertEqual(ok.json(), {"a": 1})
+
+    def test_413(self):
+        self.env["ir.config_parameter"].sudo().set_param("rest_endpoint.max_body_size", "64")
+        response = self._post("/api/b/big", "application/json", b'{"a": "' + b"x" * 100 + b'"}')
+        self.assertJsonError(response, 413)
+        self.assertEqual(self._post("/api/b/big", "application/json", b'{"a": 1}').status_code, 200)
+
+    def test_default_limit_is_one_mib(self):
+        data = b'"' + b"x" * (1024 * 1024) + b'"'
+        self.assertJsonError(self._post("/api/b/mib", "application/json", data), 413)
+
+    def test_malformed_bodies(self):
+        cases = [
+            ("/api/b/mjson", "application/json", b'{"a": }', "line 1"),
+            ("/api/b/mxml", "application/xml", b"<a><b></a>", "line 1"),
+            ("/api/b/mcsv", "text/csv", b"a,b\n1,2,3\n", "line"),
+            ("/api/b/mform", "application/x-www-form-urlencoded", b"a=1&&=", ""),
+            ("/api/b/mutf8", "application/json", b'{"a": "\xff"}', ""),
+        ]
+        for route, ctype, data, needle in cases:
+            with self.subTest(route=route):
+                body = self.assertJsonError(self._post(route, ctype, data), 400)
+                self.assertIn(needle, body["message"])
+
+    def test_parsed_payloads(self):
+        cases = [
+            (
+                "/api/b/csv",
+                "text/csv",
+                b"name,qty\nA,1\nB,2\n",
+                [{"name": "A", "qty": "1"}, {"name": "B", "qty": "2"}],
+            ),
+            (
+                "/api/b/form",
+                "application/x-www-form-urlencoded",
+                b"a=1&b=2&b=3",
+                {"a": "1", "b": ["2", "3"]},
+            ),
+            ("/api/b/text", "text/plain", "héllo".encode(), "héllo"),
+            (
+                "/api/b/xml",
+                "application/xml",
+                b"<a x='1'><b>t</b></a>",
+                {
+                    "tag": "a",
+                    "attrib": {"x": "1"},
+                    "text": None,
+                    "children": [{"tag": "b", "attrib": {}, "text": "t", "children": []}],
+                },
+            ),
+        ]
+        for route, ctype, data, expected in cases:
+            with self.subTest(route=route):
+                response = self._post(route, ctype, data)
+                self.assertEqual(response.status_code, 200, response.text)
+                body = response.text if isinstance(expected, str) else response.json()
+                self.assertEqual(body, expected)
+
+    def test_hostile_xml(self):
+        laughs = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">
+<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<lolz>&lol3;</lolz>"""
+        xxe = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"""
+        for data in (laughs, xxe):
+            body = self.assertJsonError(self._post("/api/b/hxml", "application/xml", data), 400)
+            self.assertNotIn("root:", json.dumps(body))
+
+    def test_hostile_json(self):
+        deep = b"[" * 100000 + b"]" * 100000
+        self.assertJsonError(self._post("/api/b/hjson", "application/json", deep), 400)
+
+    def test_json_schema_violations(self):
+        schema = """
+type: object
+required: [name, qty]
+properties:
+  name: {type: string}
+  qty: {type: integer, minimum: 1}
+"""
+        response = self._post(
+            "/api/b/schema", "application/json", b'{"qty": 0}', request_content_schema=schema
+        )
+        body = self.assertJsonError(response, 400)
+        self.assertEqual(
+            sorted((e["path"], e["validator"]) for e in body["errors"]),
+            [("", "required"), ("/qty", "minimum")],
+        )
+        self.assertTrue(all(e["message"] for e in body["errors"]))
+        ok = self._post("/api/b/schema", "application/json", b'{"qty": 2, "name": "x"}')
+        self.assertEqual(ok.status_code, 200)
+
+    def test_xsd(self):
+        xsd = (
+            "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
+            "<xs:element name='greeting' type='xs:string'/></xs:schema>"
+        )
+        ok = self._post(
+            "/api/b/xsd", "application/xml", b"<greeting>hi</greeting>", request_content_schema=xsd
+        )
+        self.assertEqual(ok.json()["text"], "hi")
+        body = self.assertJsonError(self._post("/api/b/xsd", "application/xml", b"<other/>"), 400)
+        self.assertEqual(body["errors"][0]["line"], 1)
+        self.assertEqual(body["errors"][0]["validator"], "xsd")
+
+
+@tagged("post_install", "-at_install")
+class TestJsonRoutes(EndpointCase):
+    def setUp(self):
+        super().setUp()
+        self.make_endpoint(
+            route="/api/j/sum",
+            route_type="json",
+            request_method="POST",
+            request_content_type="application/json",
+            code_snippet="result = {'payload': {'sum': payload['a'] + payload['b']}}",
+        )
+
+    def _call(self, body, method="POST"):
+        return self.request(method, "/api/j/sum", data=json.dumps(body).encode(), headers=JSON)
+
+    def test_success(self):
+        response = self._call(
+            {"jsonrpc": "2.0", "method": "call", "params": {"a": 1, "b": 2}, "id": 7}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json(), {"jsonrpc": "2.0", "id": 7, "result": {"sum": 3}})
+
+    def test_bad_envelope(self):
+        response = self._call({"name": "test"})
+        self.assertEqual(response.status_code, 400)
+        error = response.json()["error"]
+        self.assertEqual(error["code"], -32600)
+        self.assertIn('"jsonrpc": "2.0"', error["message"])
+        self.assertIn("params", error["message"])
+        self.assertEqual(error["data"]["name"], "rest_endpoint.errors.InvalidEnvelope")
+
+    def test_get_is_405(self):
+        response = self.request("GET", "/api/j/sum")
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.headers["Allow"], "POST")
+        self.assertEqual(response.json()["error"]["code"], 405)
+
+    def test_application_error(self):
+        with mute_logger(*QUIET):
+            response = self._call({"jsonrpc": "2.0", "params": {"a": 1}, "id": "x"})
+        self.assertEqual(response.status_code, 500)
+        body = response.json()
+        self.assertEqual(body["id"], "x")
+        self.assertEqual(body["error"]["code"], -32603)
+        self.assertEqual(body["error"]["data"]["message"], "Internal Server Error")
+        self.assertNotIn("debug", body["error"]["data"])
+
+    def test_parse_error(self):
+        response = self.request("POST", "/api/j/sum", data=b"{nope", headers=JSON)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["error"]["code"], -32700)
+
+
+@tagged("post_install", "-at_install")
+class TestSnippetContract(EndpointCase):
+    def test_documented_variables_exist_at_run_time(self):
+        names = core_snippet.VARIABLE_NAMES
+        mapping = ", ".join(f"{name!r}: {name}" for name in names)
+        endpoint = self.make_endpoint(
+            route="/api/s/ctx",
+            code_snippet=f"seen = {{{mapping}}}\nresult = {{'payload': sorted(seen)}}",
+        )
+        response = self.request("GET", "/api/s/ctx")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json(), sorted(names))
+        self.assertLessEqual(set(STATIC_VALUES), set(names))
+        for name in names:
+            self.assertIn(name, endpoint.code_snippet_docs)
+
+    def test_log_helper(self):
+        self.make_endpoint(
+            route="/api/s/log",
+            code_snippet="log('hello from snippet', level='warning')\nresult = {'payload': 1}",
+        )
+        self.assertEqual(self.request("GET", "/api/s/log").status_code, 200)
+        entry = self.env["ir.logging"].search([("message", "=", "hello from snippet")])
+        self.assertEqual(
+            (entry.level, entry.name, entry.path), ("WARNING", "rest_endpoint", "/api/s/log")
+        )
