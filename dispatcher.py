@@ -37,6 +37,7 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PREFLIGHT_MAX_AGE = "86400"
 PREFLIGHT_HEADERS = "Authorization, Content-Type, Accept, X-Odoo-Database, X-CSRF-Token"
 MAX_BODY_PARAM = "rest_endpoint.max_body_size"
+VALIDATE_RESPONSES_PARAM = "rest_endpoint.validate_responses"
 
 
 class RestEndpointDispatcher(Dispatcher):
@@ -178,6 +179,8 @@ class RestEndpointDispatcher(Dispatcher):
         if normalized[0] == "response":
             return normalized[1]
         _kind, payload, headers, status = normalized
+        if compiled.response_validator is not None and 200 <= status < 300:
+            self._check_response(compiled, payload)
         if compiled.route_type == "json":
             body = core_snippet.dumps({"jsonrpc": "2.0", "id": self.jsonrpc_id, "result": payload})
             content_type = JSON_CONTENT_TYPE
@@ -197,6 +200,21 @@ class RestEndpointDispatcher(Dispatcher):
         for name, value in headers.items():
             response.headers[name] = value
         return response
+
+    def _check_response(self, compiled, payload):
+        """In tests and dev mode (or when the system parameter asks for it),
+        a payload that breaks the documented response schema is a server bug:
+        500, with every violation in the log."""
+        ICP = self.request.env["ir.config_parameter"].sudo()
+        if not (config["dev_mode"] or ICP.get_param(VALIDATE_RESPONSES_PARAM)):
+            return
+        try:
+            compiled.response_validator.validate(payload)
+        except core_errors.RequestValidationError as exc:
+            raise core_errors.InternalError(
+                f"{self._label()} returned a payload that does not match its response "
+                f"schema: {exc.errors}"
+            ) from exc
 
     def _max_body_size(self):
         value = self.request.env["ir.config_parameter"].sudo().get_param(MAX_BODY_PARAM)

@@ -60,6 +60,7 @@ class CompiledEndpoint:
         "id",
         "method",
         "name",
+        "response_validator",
         "route",
         "route_type",
         "routing",
@@ -82,6 +83,7 @@ class CompiledEndpoint:
         self.group_ids = frozenset(config.get("group_ids") or ())
         self.code = code
         self.validator = compile_schema(config.get("schema"), self.content_type)
+        self.response_validator = compile_schema(config.get("response_schema"), "application/json")
         origins = {o.strip() for o in (config.get("cors") or "").split(",") if o.strip()}
         self.cors_any = "*" in origins
         self.cors_origins = frozenset(origins - {"*"})

@@ -37,6 +37,7 @@ SERVING_FIELDS = (
     "exec_as_user_id",
     "request_content_type",
     "request_content_schema",
+    "response_schema",
     "exec_mode",
     "code_snippet",
     "company_id",
@@ -56,6 +57,7 @@ class EndpointEndpoint(models.Model):
     _order = "route_group, route, request_method, id"
 
     name = fields.Char(required=True)
+    summary = fields.Char(help="One line shown in the API documentation (defaults to the name).")
     description = fields.Text(help="Shown in the OpenAPI description of the endpoint.")
     route = fields.Char(
         required=True,
@@ -89,6 +91,11 @@ class EndpointEndpoint(models.Model):
     )
     request_content_schema_applicable = fields.Boolean(
         compute="_compute_request_content_schema_applicable"
+    )
+    response_schema = fields.Text(
+        help="Optional JSON Schema (JSON or YAML) of the success payload: documents it "
+        "in OpenAPI; with the system parameter rest_endpoint.validate_responses (or in "
+        "dev mode) the server also checks every payload against it.",
     )
     exec_mode = fields.Selection(selection="_selection_exec_mode", default="code", required=True)
     code_snippet = fields.Text(string="Code")
@@ -296,6 +303,16 @@ class EndpointEndpoint(models.Model):
                     self.env._("Invalid request schema: %(error)s", error=exc)
                 ) from exc
 
+    @api.constrains("response_schema")
+    def _check_response_schema(self):
+        for rec in self:
+            try:
+                core_schema.check_schema(rec.response_schema, "application/json")
+            except core_schema.SchemaError as exc:
+                raise ValidationError(
+                    self.env._("Invalid response schema: %(error)s", error=exc)
+                ) from exc
+
     @api.constrains("exec_mode", "code_snippet")
     def _check_exec(self):
         for rec in self:
@@ -450,6 +467,7 @@ class EndpointEndpoint(models.Model):
         return {
             "id": self.id,
             "name": self.name,
+            "summary": self.summary or "",
             "description": self.description or "",
             "route": self.route,
             "route_group": self.route_group or "",
@@ -459,6 +477,7 @@ class EndpointEndpoint(models.Model):
             "exec_as_user_id": self.exec_as_user_id.id or None,
             "content_type": self._media_type(),
             "schema": self.request_content_schema or "",
+            "response_schema": self.response_schema or "",
             "exec_mode": self.exec_mode,
             "code": self.code_snippet or "",
             "company_id": self.company_id.id or None,

@@ -513,6 +513,21 @@ class TestSnippetContract(EndpointCase):
         for name in names:
             self.assertIn(name, endpoint.code_snippet_docs)
 
+    def test_response_schema_checked_when_asked(self):
+        self.make_endpoint(
+            route="/api/s/resp",
+            code_snippet="result = {'payload': {'id': 'not-an-int'}}",
+            response_schema="type: object\nproperties: {id: {type: integer}}",
+        )
+        # documented only, by default
+        self.assertEqual(self.request("GET", "/api/s/resp").status_code, 200)
+        self.env["ir.config_parameter"].sudo().set_param("rest_endpoint.validate_responses", "1")
+        with self.assertLogs("odoo.http", "ERROR") as logs:
+            body = self.assertJsonError(self.request("GET", "/api/s/resp"), 500)
+        self.assertEqual(body["message"], "Internal Server Error")
+        self.assertIn("does not match its response schema", "\n".join(logs.output))
+        self.assertIn("/id", "\n".join(logs.output))
+
     def test_log_helper(self):
         self.make_endpoint(
             route="/api/s/log",
