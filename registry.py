@@ -34,6 +34,7 @@ _logger = logging.getLogger(__name__)
 
 STATE_TABLE = "rest_endpoint_registry_state"
 STATE_SEQUENCE = "rest_endpoint_registry_version_seq"
+LOG_TABLE = "rest_endpoint_registry_log"
 #: safe_eval's opcode whitelist: snippets are compiled under its rules once
 #: per sync, then the code object is run as is on every request.
 SAFE_OPCODES = _SAFE_OPCODES
@@ -152,6 +153,14 @@ class Rule:
 
 class PublishedTable:
     _version_query = SQL("SELECT version FROM %s", SQL.identifier(STATE_TABLE))
+    _all_query = (
+        "SELECT id, published_version, published_config FROM endpoint_endpoint"
+        " WHERE published_config IS NOT NULL"
+    )
+    _rows_query = (
+        "SELECT id, published_version, published_config FROM endpoint_endpoint"
+        " WHERE id = ANY(%s) AND published_config IS NOT NULL"
+    )
 
     def __init__(self):
         self.version = None
@@ -185,62 +194,100 @@ class PublishedTable:
 
     def _load(self, env, version):
         cr = env.cr
+        if self.version is None or version < self.version:
+            # First load, or the database went back (a rolled-back test): all.
+            cr.execute(self._all_query)
+            rows = cr.fetchall()
+            self._apply(env, version, rows, removed=set(self.endpoints), full=True)
+            return
         cr.execute(
-            "SELECT id, published_version FROM endpoint_endpoint WHERE published_config IS NOT NULL"
-        )
-        current = dict(cr.fetchall())
-        changed = [rid for rid, ver in current.items() if self._version_of(rid) != ver]
-        removed = [rid for rid in self.endpoints if rid not in current]
-        endpoints = dict(self.endpoints)
-        router = self.router.clone()
-        for rid in removed:
-            old = endpoints.pop(rid)
-            router.discard(old.route, old.method, old)
-        if changed:
-            cr.execute(
-                "SELECT id, published_version, published_config FROM endpoint_endpoint"
-                " WHERE id = ANY(%s)",
-                [changed],
+            SQL(
+                "SELECT DISTINCT record_id FROM %s WHERE version > %s AND version <= %s",
+                SQL.identifier(LOG_TABLE),
+                self.version,
+                version,
             )
-            Endpoint = env["endpoint.endpoint"].sudo()
-            for rid, ver, config in cr.fetchall():
-                old = endpoints.pop(rid, None)
-                if old is not None:
-                    router.discard(old.route, old.method, old)
-                try:
-                    code = getattr(Endpoint, f"_compile_exec__{config['exec_mode']}")(config)
-                    compiled = CompiledEndpoint(config, ver, code)
-                except Exception:
-                    _logger.exception(
-                        "Cannot serve published endpoint %s (%s %s); skipped",
-                        config.get("name"),
-                        config.get("method"),
-                        config.get("route"),
-                    )
-                    continue
-                endpoints[rid] = compiled
-                router.set(compiled.route, compiled.method, compiled)
-        cr.execute(
-            "SELECT DISTINCT split_part(route, '/', 2) FROM endpoint_endpoint"
-            " WHERE route IS NOT NULL"
         )
-        # Union with what this process knew: the path of a deleted endpoint
-        # keeps answering in JSON.
-        prefixes = self.prefixes.union(r[0] for r in cr.fetchall() if r[0])
+        touched = [row[0] for row in cr.fetchall()]
+        rows = []
+        if touched:
+            cr.execute(self._rows_query, [touched])
+            rows = cr.fetchall()
+        live = {row[0] for row in rows}
+        removed = {rid for rid in touched if rid not in live and rid in self.endpoints}
+        self._apply(env, version, rows, removed=removed, full=False)
+
+    def _apply(self, env, version, rows, removed, full):
+        """Compile ``rows`` (id, version, config) and swap them in.
+
+        When only the code, schema or settings of already-published
+        (route, method) pairs changed, the router is updated in place (a dict
+        assignment, atomic for concurrent readers); otherwise a copy sharing
+        every compiled matcher is changed and swapped in.
+        """
+        endpoints = {} if full else dict(self.endpoints)
+        compiled_rows = []
+        for rid, ver, config in rows:
+            old = endpoints.get(rid)
+            if old is not None and old.version == ver:
+                continue
+            compiled = self._compile(env, config, ver)
+            if compiled is not None:
+                compiled_rows.append((old, compiled))
+            elif old is not None:
+                removed.add(rid)
+        structural = (
+            full
+            or removed
+            or any(
+                old is None or (old.route, old.method) != (new.route, new.method)
+                for old, new in compiled_rows
+            )
+        )
+        router = Router() if full else self.router.clone() if structural else self.router
+        for rid in removed:
+            old = endpoints.pop(rid, None)
+            if old is not None and not full:
+                router.discard(old.route, old.method, old)
+        for old, new in compiled_rows:
+            if old is not None and not full:
+                router.discard(old.route, old.method, old)
+            endpoints[new.id] = new
+            router.set(new.route, new.method, new)
+        prefixes = self.prefixes
+        if full or any(old is None or old.route != new.route for old, new in compiled_rows):
+            # Union with what this process knew: the path of a deleted
+            # endpoint keeps answering in JSON.
+            env.cr.execute(
+                "SELECT DISTINCT split_part(route, '/', 2) FROM endpoint_endpoint"
+                " WHERE route IS NOT NULL"
+            )
+            prefixes = prefixes.union(r[0] for r in env.cr.fetchall() if r[0])
         # Swap in one go: concurrent readers see the old table or the new one.
         self.router, self.endpoints, self.prefixes = router, endpoints, prefixes
         self.version = version
         _logger.debug(
-            "Endpoint table at version %s: %d endpoint(s), %d reloaded, %d removed",
+            "Endpoint table at version %s: %d endpoint(s), %d compiled, %d removed%s",
             version,
             len(endpoints),
-            len(changed),
+            len(compiled_rows),
             len(removed),
+            " (full reload)" if full else "",
         )
 
-    def _version_of(self, rid):
-        compiled = self.endpoints.get(rid)
-        return compiled.version if compiled else None
+    def _compile(self, env, config, version):
+        try:
+            Endpoint = env["endpoint.endpoint"].sudo()
+            code = getattr(Endpoint, f"_compile_exec__{config['exec_mode']}")(config)
+            return CompiledEndpoint(config, version, code)
+        except Exception:
+            _logger.exception(
+                "Cannot serve published endpoint %s (%s %s); skipped",
+                config.get("name"),
+                config.get("method"),
+                config.get("route"),
+            )
+            return None
 
 
 _tables_lock = threading.Lock()

@@ -11,6 +11,7 @@ compares that version with the one it loaded, with one indexed read, and
 reloads just the records whose stamp changed. See ``registry.py``.
 """
 
+import json
 import logging
 
 import werkzeug.exceptions
@@ -23,7 +24,7 @@ from odoo.tools.safe_eval import assert_valid_codeobj, compile_codeobj
 from ..core import routes as core_routes
 from ..core import schema as core_schema
 from ..core import snippet as core_snippet
-from ..registry import SAFE_OPCODES, STATE_SEQUENCE, STATE_TABLE
+from ..registry import LOG_TABLE, SAFE_OPCODES, STATE_SEQUENCE, STATE_TABLE
 
 _logger = logging.getLogger(__name__)
 
@@ -385,10 +386,10 @@ class EndpointEndpoint(models.Model):
         return candidate
 
     def unlink(self):
-        published = self.filtered("published_config")
+        published_ids = self.filtered("published_config").ids
         res = super().unlink()
-        if published:
-            self._bump_version()
+        if published_ids:
+            self._bump_version(published_ids)
         return res
 
     def action_sync_registry(self):
@@ -417,23 +418,50 @@ class EndpointEndpoint(models.Model):
                 STATE_SEQUENCE,
             )
         )
+        # Which records each version touched: a process that holds version N
+        # reloads just the records logged after N.
+        cr.execute(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS %s"
+                " (version bigint NOT NULL, record_id integer NOT NULL)",
+                SQL.identifier(LOG_TABLE),
+            )
+        )
+        cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (version)",
+                SQL.identifier(f"{LOG_TABLE}_version_idx"),
+                SQL.identifier(LOG_TABLE),
+            )
+        )
 
-    def _bump_version(self):
-        """Take a new registry version, in this transaction.
+    def _bump_version(self, record_ids):
+        """Take a new registry version for ``record_ids``, in this transaction.
 
         The UPDATE locks the single state row until commit, which serialises
-        concurrent syncs; the value comes from a sequence, which never hands
-        out a number twice, even across rolled-back transactions (tests), so a
-        process can never mistake a different state for the one it loaded.
+        concurrent syncs, so versions grow in commit order; the value comes
+        from a sequence, which never hands out a number twice, even across
+        rolled-back transactions (tests), so a process can never mistake a
+        different state for the one it loaded.
         """
-        self.env.cr.execute(
+        cr = self.env.cr
+        cr.execute(
             SQL(
                 "UPDATE %s SET version = nextval(%s) RETURNING version",
                 SQL.identifier(STATE_TABLE),
                 STATE_SEQUENCE,
             )
         )
-        return self.env.cr.fetchone()[0]
+        version = cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                "INSERT INTO %s (version, record_id) SELECT %s, unnest(%s::integer[])",
+                SQL.identifier(LOG_TABLE),
+                version,
+                list(record_ids),
+            )
+        )
+        return version
 
     def _publish(self):
         """Publish the current configuration of these records (or unpublish
@@ -441,18 +469,19 @@ class EndpointEndpoint(models.Model):
         if not self:
             return
         self.flush_recordset()
-        version = self._bump_version()
-        for rec in self:
-            config = rec._published_snapshot() if rec.active else None
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE endpoint_endpoint SET published_config = %s,"
-                    " published_version = %s WHERE id = %s",
-                    config and fields.Json().convert_to_column(config, rec),
-                    version,
-                    rec.id,
-                )
+        version = self._bump_version(self.ids)
+        configs = [json.dumps(rec._published_snapshot()) if rec.active else None for rec in self]
+        # One statement for all records: syncing 1000 endpoints stays cheap.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE endpoint_endpoint e SET published_config = v.config::jsonb,"
+                " published_version = %s"
+                " FROM unnest(%s::integer[], %s::text[]) AS v(id, config) WHERE e.id = v.id",
+                version,
+                self.ids,
+                configs,
             )
+        )
         self.invalidate_recordset(["published_config", "published_version"])
         _logger.info(
             "Published %d endpoint(s) as registry version %s: %s",
