@@ -113,6 +113,8 @@ class RestEndpointDispatcher(Dispatcher):
         info = core_errors.describe(exc)
         debug = "".join(traceback.format_exception(exc)) if config["dev_mode"] else None
         if self._route_type() == "json":
+            if self.jsonrpc_id is None:
+                self.jsonrpc_id = self._peek_jsonrpc_id()
             body = core_errors.jsonrpc_error(info, self.jsonrpc_id, debug=debug)
         else:
             body = core_errors.error_body(info, debug=debug)
@@ -169,6 +171,20 @@ class RestEndpointDispatcher(Dispatcher):
                 'the endpoint\'s arguments go in "params" (an object).'
             )
         return params
+
+    def _peek_jsonrpc_id(self):
+        """The request's JSON-RPC id when the failure came before the body was
+        read (authentication, CORS, 405): the caller still gets its id back.
+        Best effort: a body that cannot be read or parsed gives None."""
+        httprequest = self.request.httprequest
+        length = httprequest.content_length
+        if not length or length > core_body.DEFAULT_MAX_BODY_SIZE:
+            return None
+        try:
+            envelope = core_body.parse_json(_stream(httprequest).read(length))
+        except Exception:  # noqa: BLE001  # an error is already being answered
+            return None
+        return envelope.get("id") if isinstance(envelope, dict) else None
 
     def _make_response(self, compiled, result):
         normalized = core_snippet.normalize_result(

@@ -279,7 +279,7 @@ def wrk(url, *, method="GET", body=None, headers=None, duration=5, connections=4
         "method": method,
         "body": _lua_string(body) if body is not None else "nil",
         "headers": "\n".join(
-            f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()
+            f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()
         ),
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:

@@ -491,6 +491,36 @@ class TestJsonRoutes(EndpointCase):
         self.assertEqual(body["error"]["data"]["message"], "Internal Server Error")
         self.assertNotIn("debug", body["error"]["data"])
 
+    def test_auth_errors_use_the_envelope(self):
+        self.make_endpoint(
+            route="/api/j/secure",
+            route_type="json",
+            request_method="POST",
+            request_content_type="application/json",
+            auth_type="bearer",
+            exec_as_user_id=False,
+            code_snippet="result = {'payload': user.login}",
+        )
+        envelope = json.dumps({"jsonrpc": "2.0", "params": {}, "id": 3}).encode()
+        response = self.request("POST", "/api/j/secure", data=envelope, headers=JSON)
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(response.headers["WWW-Authenticate"], "Bearer")
+        body = response.json()
+        self.assertEqual((body["id"], body["error"]["code"]), (3, 401))
+        response = self.request(
+            "POST", "/api/j/secure", data=envelope, headers=JSON, key=self.api_key
+        )
+        self.assertEqual(response.json()["result"], self.api_user.login)
+        response = self.request(
+            "POST",
+            "/api/j/secure",
+            data=b"x=1",
+            key=self.api_key,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        self.assertEqual(response.status_code, 415)
+        self.assertEqual(response.json()["error"]["code"], 415)
+
     def test_parse_error(self):
         response = self.request("POST", "/api/j/sum", data=b"{nope", headers=JSON)
         self.assertEqual(response.status_code, 400)
