@@ -182,7 +182,7 @@ class RestEndpointDispatcher(Dispatcher):
             return None
         try:
             envelope = core_body.parse_json(_stream(httprequest).read(length))
-        except Exception:  # noqa: BLE001  # an error is already being answered
+        except Exception:  # an error is already being answered
             return None
         return envelope.get("id") if isinstance(envelope, dict) else None
 
