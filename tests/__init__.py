@@ -1,1 +1,7 @@
-from . import test_backoffice, test_install, test_multiprocess, test_pipeline, test_registry
+from . import (
+    test_backoffice,
+    test_install,
+    test_multiprocess,
+    test_pipeline,
+    test_registry,
+)

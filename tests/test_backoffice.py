@@ -3,7 +3,14 @@
 """The administrator's side: access, external RPC refused, views, Try it,
 and a real browser that creates and publishes an endpoint (tour)."""
 
+import ast
+import json
+import os
+import shutil
+import subprocess
 import xmlrpc.client
+
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -260,3 +267,165 @@ class TestExternalRpcRefused(EndpointCase):
         self.assertTrue(self.endpoint.registry_sync)
         response = self.request("GET", "/api/backoffice/rpc", key=self.admin_key)
         self.assertEqual(response.json(), {"v": 2})
+
+
+@tagged("post_install", "-at_install")
+class TestViews(EndpointCase):
+    def _arch(self, view_type):
+        views = self.Endpoint.get_views([(False, view_type)])
+        return etree.fromstring(views["views"][view_type]["arch"])
+
+    def test_list_columns_and_search(self):
+        arch = self._arch("list")
+        columns = [f.get("name") for f in arch.iter("field") if f.get("column_invisible") != "1"]
+        for name in ("name", "route", "request_method", "route_type", "auth_type", "route_group"):
+            self.assertIn(name, columns)
+        badge = arch.find(".//field[@name='sync_state']")
+        self.assertEqual(badge.get("widget"), "badge")
+        search = self._arch("search")
+        self.assertIsNotNone(search.find(".//filter[@name='to_sync']"))
+        self.assertIsNotNone(search.find(".//filter[@name='archived']"))
+        group_by = search.find(".//filter[@name='group_by_route_group']")
+        self.assertIn("route_group", group_by.get("context"))
+        to_sync = self.make_endpoint(route="/api/views/to_sync", sync=False)
+        published = self.make_endpoint(route="/api/views/published")
+        domain = ast.literal_eval(search.find(".//filter[@name='to_sync']").get("domain"))
+        found = self.Endpoint.search(domain)
+        self.assertIn(to_sync, found)
+        self.assertNotIn(published, found)
+        sync_action = self.env.ref("rest_endpoint.server_action_registry_sync")
+        self.assertEqual(sync_action.binding_model_id.model, "endpoint.endpoint")
+
+    def test_form_tabs(self):
+        arch = self._arch("form")
+        pages = {p.get("name"): p for p in arch.iter("page")}
+        for name in ("request", "schema", "code", "code_help", "try_it"):
+            self.assertIn(name, pages)
+        request = {f.get("name") for f in pages["request"].iter("field")}
+        self.assertLessEqual(
+            {"request_method", "request_content_type", "auth_type", "allowed_group_ids", "cors"},
+            request,
+        )
+        self.assertEqual(pages["schema"].get("invisible"), "not request_content_schema_applicable")
+        modes = {
+            f.get("options") for f in pages["schema"].iter("field") if f.get("widget") == "code"
+        }
+        self.assertEqual(modes, {"{'mode': 'yaml'}", "{'mode': 'xml'}"})
+        self.assertIsNotNone(arch.find(".//button[@name='action_sync_registry']"))
+        self.assertIsNotNone(arch.find(".//div[@class='alert alert-warning mb-0']"))
+
+    def test_schema_tab_applies_to_bodies(self):
+        get = self.make_endpoint(route="/api/views/get")
+        self.assertFalse(get.request_content_schema_applicable)
+        post = self.make_endpoint(
+            route="/api/views/post", request_method="POST", request_content_type="application/xml"
+        )
+        self.assertTrue(post.request_content_schema_applicable)
+
+    def test_duplicate_from_back_office(self):
+        self.authenticate("admin", "admin")
+        endpoint = self.make_endpoint(route="/api/views/dup/<int:item_id>")
+        copy_id = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/endpoint.endpoint/copy",
+            {"model": "endpoint.endpoint", "method": "copy", "args": [[endpoint.id]], "kwargs": {}},
+        )[0]
+        copy = self.Endpoint.browse(copy_id)
+        self.assertEqual(copy.route, "/api/views/dup/<int:item_id>-copy")
+        self.assertFalse(copy.registry_sync)
+        self.assertEqual(copy.sync_state, "out_of_sync")
+        self.assertEqual(self.request("GET", "/api/views/dup/3").status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestTryIt(EndpointCase):
+    def test_bearer_get_with_converters(self):
+        endpoint = self.make_endpoint(
+            route="/api/tryit/customer/<int:customer_id>/<string:tag>",
+            auth_type="bearer",
+            exec_as_user_id=False,
+        )
+        base = self.base_url()
+        self.assertEqual(
+            endpoint.try_it_command,
+            "# $API_KEY: an API key of the calling user (Preferences > Security > Add API Key)\n"
+            "curl -i \\\n"
+            '  -H "Authorization: Bearer $API_KEY" \\\n'
+            f"  '{base}/api/tryit/customer/1/sample'",
+        )
+
+    def test_session_public_and_base_url(self):
+        session = self.make_endpoint(
+            route="/api/tryit/session", auth_type="user_endpoint", exec_as_user_id=False
+        )
+        self.assertIn('-b "session_id=$SESSION_ID"', session.try_it_command)
+        public = self.make_endpoint(route="/api/tryit/public")
+        self.assertEqual(
+            public.try_it_command, f"curl -i \\\n  '{self.base_url()}/api/tryit/public'"
+        )
+        self.env["ir.config_parameter"].set_param("web.base.url", "https://erp.example.com/")
+        public.invalidate_recordset(["try_it_command"])
+        self.assertIn("'https://erp.example.com/api/tryit/public'", public.try_it_command)
+
+    def test_bodies(self):
+        cases = [
+            ({"request_content_type": "application/json"}, "-d '{}'"),
+            (
+                {
+                    "request_content_type": "application/json",
+                    "request_content_schema": "type: object\nexamples:\n  - {name: O'Brien}\n",
+                },
+                """-d '{"name": "O'\\''Brien"}'""",
+            ),
+            ({"request_content_type": "application/xml"}, "--data-binary @request.xml"),
+            ({"request_content_type": "text/csv"}, "--data-binary @request.csv"),
+            ({"request_content_type": "application/x-www-form-urlencoded"}, "-d 'name=value'"),
+            (
+                {"route_type": "json", "request_content_type": "application/json"},
+                """-d '{"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1}'""",
+            ),
+        ]
+        for index, (vals, body) in enumerate(cases):
+            with self.subTest(vals=vals):
+                endpoint = self.make_endpoint(
+                    route=f"/api/tryit/body{index}", request_method="POST", **vals
+                )
+                command = endpoint.try_it_command
+                self.assertIn("-X POST", command)
+                content_type = vals["request_content_type"]
+                self.assertIn(f"-H 'Content-Type: {content_type}'", command)
+                self.assertIn(body, command)
+
+    def test_new_record_without_route(self):
+        self.assertFalse(self.Endpoint.new({}).try_it_command)
+        half_typed = self.Endpoint.new({"route": "/api/<int:", "auth_type": "public"})
+        self.assertIn("/api/<int:'", half_typed.try_it_command)
+
+    def test_command_runs_in_a_shell(self):
+        """The command works as pasted: run it with curl against this server."""
+        if not shutil.which("curl"):
+            self.skipTest("curl is not installed")
+        endpoint = self.make_endpoint(
+            route="/api/tryit/run/<int:item_id>",
+            request_method="PUT",
+            request_content_type="application/json",
+            request_content_schema='{"type": "object", "required": ["qty"], '
+            '"examples": [{"qty": 3}]}',
+            auth_type="bearer",
+            exec_as_user_id=False,
+            code_snippet="result = {'payload': {'item': params['item_id'], 'qty': payload['qty'],"
+            " 'user': user.login}}",
+        )
+        self.env.cr.flush()
+        with self.allow_requests(all_requests=True):
+            completed = subprocess.run(
+                ["bash", "-c", endpoint.try_it_command],
+                env={"API_KEY": self.api_key, "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+                capture_output=True,
+                timeout=30,
+                check=True,
+            )
+        # curl -i: status line, headers, blank line, body
+        head, _sep, body = completed.stdout.decode().partition("\r\n\r\n")
+        self.assertRegex(head, r"^HTTP/1.1 200 ")
+        self.assertEqual(json.loads(body), {"item": 1, "qty": 3, "user": self.api_user.login})
+
