@@ -429,3 +429,18 @@ class TestTryIt(EndpointCase):
         self.assertRegex(head, r"^HTTP/1.1 200 ")
         self.assertEqual(json.loads(body), {"item": 1, "qty": 3, "user": self.api_user.login})
 
+
+@tagged("post_install", "-at_install")
+class TestBackofficeTour(EndpointCase):
+    def test_admin_creates_and_publishes_in_browser(self):
+        self.start_tour("/odoo?debug=1", "rest_endpoint_backoffice", login="admin")
+        endpoint = self.Endpoint.search([("route", "=", "/api/tour/hello")])
+        self.assertEqual(endpoint.name, "Tour: hello")
+        self.assertEqual(endpoint.auth_type, "bearer")
+        self.assertTrue(endpoint.registry_sync)
+        admin = self.env.ref("base.user_admin")
+        key = self.env["res.users.apikeys"].with_user(admin).sudo()._generate(None, "tour", None)
+        response = self.request("GET", "/api/tour/hello", key=key)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.json(), {"hello": admin.login, "from": "tour"})
+        self.assertJsonError(self.request("GET", "/api/tour/hello"), 401)
