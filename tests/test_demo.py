@@ -3,11 +3,16 @@
 """The demo endpoints, over HTTP with real API keys, as installed: they are
 published by the demo data itself, no sync is run here."""
 
+import tempfile
+
+import odoo
 from odoo import Command
-from odoo.tests import tagged
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tools import file_open, mute_logger
 
 from .common import EndpointCase
+from .test_multiprocess import OdooServer
 
 QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
 DEMO = (
@@ -299,3 +304,35 @@ class TestDemoEndpoints(EndpointCase):
         self.assertJsonError(
             self.call("POST", "/api/shipments/notice", data=SHIPMENT, headers=JSON), 415
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoServedByAnotherProcess(BaseCase):
+    """A server process that did not install the module serves the demo
+    endpoints at once: nobody synced anything after the install."""
+
+    def test_fresh_server_serves_demo_endpoints(self):
+        registry = Registry(get_db_name())
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            key = env["res.users.apikeys"].with_user(admin)._generate(None, "demo test", None)
+            partner = admin.partner_id
+            expected = {"id": partner.id, "name": partner.name}
+        self.addCleanup(self._remove_key)
+        server = OdooServer(get_db_name(), tempfile.mkdtemp(prefix="rest_endpoint_demo_"))
+        self.addCleanup(server.stop)
+        server.start().wait_ready()
+        response = server.http.get(
+            f"{server.base}/api/mobile/customer/{partner.id}",
+            headers={"Authorization": f"Bearer {key}", "X-Odoo-Database": server.db},
+            timeout=20,
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        data = response.json()["data"]
+        self.assertEqual({"id": data["id"], "name": data["name"]}, expected)
+
+    def _remove_key(self):
+        with Registry(get_db_name()).cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["res.users.apikeys"].search([("name", "=", "demo test")])._remove()
