@@ -15,6 +15,7 @@ from lxml import etree
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import JsonRpcException, tagged
+from odoo.tests.common import Transport
 from odoo.tools import mute_logger
 
 from .common import EndpointCase
@@ -152,13 +153,22 @@ class TestExternalRpcRefused(EndpointCase):
                     self.assertEqual(caught.exception.faultCode, 4)  # AccessError
                     self.assertIn(REFUSED, caught.exception.faultString)
                     self.assertIn(f"endpoint.endpoint.{method}", caught.exception.faultString)
+        # the historical /xmlrpc/object (string fault codes) and `execute`
+        legacy = xmlrpc.client.ServerProxy(
+            f"{self.base_url()}/xmlrpc/object", transport=Transport(self)
+        )
+        with self.assertRaises(xmlrpc.client.Fault) as caught:
+            db, uid = self.env.cr.dbname, self.admin.id
+            legacy.execute(db, uid, "admin", "endpoint.endpoint", "search", [])
+        self.assertIn("AccessError", caught.exception.faultCode)
+        self.assertIn(REFUSED, caught.exception.faultCode)
         self.assertEqual(self._count(), before)
         self.endpoint.invalidate_recordset()
         self.assertEqual(self.endpoint.code_snippet, "result = {'payload': {'ok': True}}")
 
     @mute_logger(*QUIET)
     def test_jsonrpc(self):
-        def call(model, method, *args):
+        def call(secret, model, method, *args):
             response = self.url_open(
                 "/jsonrpc",
                 json={
@@ -171,7 +181,7 @@ class TestExternalRpcRefused(EndpointCase):
                         "args": [
                             self.env.cr.dbname,
                             self.admin.id,
-                            "admin",
+                            secret,
                             model,
                             method,
                             list(args),
@@ -182,12 +192,17 @@ class TestExternalRpcRefused(EndpointCase):
             self.assertEqual(response.status_code, 200)
             return response.json()
 
-        self.assertGreater(call("res.partner", "search_count", [])["result"], 0)
-        for method, *args in [("search_read", []), ("unlink", [self.endpoint.id])]:
-            with self.subTest(method=method):
-                error = call("endpoint.endpoint", method, *args)["error"]["data"]
-                self.assertEqual(error["name"], "odoo.exceptions.AccessError")
-                self.assertIn(REFUSED, error["message"])
+        for secret in ("admin", self.admin_key):
+            self.assertGreater(call(secret, "res.partner", "search_count", [])["result"], 0)
+            for method, *args in [
+                ("search_read", []),
+                ("create", {"name": "x", "route": "/api/rpc/x", "code_snippet": "result = {}"}),
+                ("unlink", [self.endpoint.id]),
+            ]:
+                with self.subTest(method=method, key=secret != "admin"):
+                    error = call(secret, "endpoint.endpoint", method, *args)["error"]["data"]
+                    self.assertEqual(error["name"], "odoo.exceptions.AccessError")
+                    self.assertIn(REFUSED, error["message"])
         self.assertTrue(self.endpoint.exists())
 
     @mute_logger(*QUIET)
