@@ -19,4 +19,10 @@
         "data/server_actions.xml",
         "views/endpoint_views.xml",
     ],
+    "demo": ["demo/endpoint_demo.xml"],
+    "assets": {
+        "web.ace_lib": ["rest_endpoint/static/src/code_editor/ace_mode_yaml.js"],
+        "web.assets_backend": ["rest_endpoint/static/src/code_editor/code_editor_yaml.js"],
+        "web.assets_tests": ["rest_endpoint/static/tests/tours/*.js"],
+    },
 }

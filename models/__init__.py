@@ -1,1 +1,1 @@
-from . import endpoint_endpoint, ir_http
+from . import endpoint_endpoint, ir_http, rpc_guard

@@ -1,1 +1,8 @@
-from . import test_install, test_multiprocess, test_pipeline, test_registry
+from . import (
+    test_backoffice,
+    test_demo,
+    test_install,
+    test_multiprocess,
+    test_pipeline,
+    test_registry,
+)
