@@ -640,7 +640,7 @@ def report(bench, args):
     if start in content and end in content:
         head, rest = content.split(start, 1)
         _old, tail = rest.split(end, 1)
-        body = text.replace("# Benchmark results\n\n", "")
+        body = text.replace("# Benchmark results\n\n", "").replace("\n## ", "\n### ")
         readme.write_text(f"{head}{start}\n{body}\n{end}{tail}")
     (HERE / "out").mkdir(exist_ok=True)
     (HERE / "out" / "results.json").write_text(json.dumps(res, indent=1))
