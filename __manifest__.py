@@ -18,5 +18,6 @@
         "security/ir.model.access.csv",
         "data/server_actions.xml",
         "views/endpoint_views.xml",
+        "views/openapi_views.xml",
     ],
 }
