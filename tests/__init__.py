@@ -1,1 +1,1 @@
-from . import test_install, test_multiprocess, test_pipeline, test_registry
+from . import test_install, test_multiprocess, test_openapi, test_pipeline, test_registry
