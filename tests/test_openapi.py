@@ -57,35 +57,7 @@ class OpenApiCase(EndpointCase):
         self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
         return response.json()
 
-    @staticmethod
-    def operations(document):
-        """{endpoint id: (path, method, operation)} of a document."""
-        found = {}
-        for path, item in document["paths"].items():
-            for method, operation in item.items():
-                found[operation["x-rest-endpoint"]["id"]] = (path, method, operation)
-        return found
-
-    def assertMatchesDocumented(self, document, endpoint, response):
-        """The response's status is documented for the endpoint's operation
-        and its body validates against the documented schema."""
-        _path, _method, operation = self.operations(document)[endpoint.id]
-        status = str(response.status_code)
-        self.assertIn(status, operation["responses"], f"undocumented status: {response.text}")
-        documented = operation["responses"][status]
-        if "content" not in documented:
-            self.assertEqual(response.content, b"")
-            return
-        schema = documented["content"]["application/json"]["schema"]
-        # "#/components/..." resolves against the root: put the components there.
-        validator = Draft202012Validator({**schema, "components": document["components"]})
-        errors = [e.message for e in validator.iter_errors(response.json())]
-        self.assertFalse(errors, f"{response.status_code} {response.text}")
-
-
-@tagged("post_install", "-at_install")
-class TestOpenApiDocument(OpenApiCase):
-    def _every_kind(self):
+    def make_every_kind(self):
         """Endpoints covering every converter, method, content type, auth
         type and route type."""
         make = self.make_endpoint
@@ -114,6 +86,13 @@ class TestOpenApiDocument(OpenApiCase):
                 request_method="PUT",
                 request_content_type="application/xml",
                 request_content_schema=XSD,
+                # The pipeline skips the XSD when there is no body at all
+                # (reported): the snippet refuses it, as integrators must today.
+                code_snippet=(
+                    "if payload is None:\n"
+                    "    raise werkzeug.exceptions.BadRequest('An XML order is required.')\n"
+                    "result = {'payload': {'ok': True}}"
+                ),
             ),
             "csv": make(
                 route="/api/oa/rows",
@@ -125,12 +104,12 @@ class TestOpenApiDocument(OpenApiCase):
                 route="/api/oa/note",
                 request_method="POST",
                 request_content_type="text/plain",
+                csrf=True,
             ),
             "form": make(
                 route="/api/oa/form",
                 request_method="POST",
                 request_content_type="application/x-www-form-urlencoded",
-                csrf=True,
             ),
             "delete": make(
                 route="/api/oa/items/<int:item_id>",
@@ -149,8 +128,36 @@ class TestOpenApiDocument(OpenApiCase):
             ),
         }
 
+    @staticmethod
+    def operations(document):
+        """{endpoint id: (path, method, operation)} of a document."""
+        found = {}
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                found[operation["x-rest-endpoint"]["id"]] = (path, method, operation)
+        return found
+
+    def assertMatchesDocumented(self, document, endpoint, response):
+        """The response's status is documented for the endpoint's operation
+        and its body validates against the documented schema."""
+        _path, _method, operation = self.operations(document)[endpoint.id]
+        status = str(response.status_code)
+        self.assertIn(status, operation["responses"], f"undocumented status: {response.text}")
+        documented = operation["responses"][status]
+        if "content" not in documented:
+            self.assertEqual(response.content, b"")
+            return
+        schema = documented["content"]["application/json"]["schema"]
+        # "#/components/..." resolves against the root: put the components there.
+        validator = Draft202012Validator({**schema, "components": document["components"]})
+        errors = [e.message for e in validator.iter_errors(response.json())]
+        self.assertFalse(errors, f"{response.status_code} {response.text}")
+
+
+@tagged("post_install", "-at_install")
+class TestOpenApiDocument(OpenApiCase):
     def test_every_kind_is_valid_openapi(self):
-        endpoints = self._every_kind()
+        endpoints = self.make_every_kind()
         document = self.get_document()
         validate_openapi(document)
         self.assertEqual(document["openapi"], "3.1.0")
@@ -201,11 +208,11 @@ class TestOpenApiDocument(OpenApiCase):
         csv = ops[endpoints["csv"].id][2]["requestBody"]["content"]["text/csv"]
         self.assertEqual(csv["schema"]["type"], "string")
         self.assertIn("$ref", csv["x-payload-schema"])
-        text = ops[endpoints["text"].id][2]["requestBody"]["content"]["text/plain"]
-        self.assertEqual(text["schema"], {"type": "string"})
+        text = ops[endpoints["text"].id][2]
+        self.assertEqual(text["requestBody"]["content"]["text/plain"]["schema"], {"type": "string"})
+        self.assertIn("X-CSRF-Token", [p["name"] for p in text["parameters"]])
         form = ops[endpoints["form"].id][2]
         self.assertIn("application/x-www-form-urlencoded", form["requestBody"]["content"])
-        self.assertIn("X-CSRF-Token", [p["name"] for p in form["parameters"]])
         self.assertNotIn("requestBody", ops[endpoints["delete"].id][2])
 
         # Responses: documented success statuses, errors per operation.
@@ -251,7 +258,7 @@ class TestOpenApiDocument(OpenApiCase):
         return self.env.cr.fetchone()[0]
 
     def test_route_group_filter(self):
-        endpoints = self._every_kind()
+        endpoints = self.make_every_kind()
         document = self.get_document(route_group="oa-items")
         validate_openapi(document)
         self.assertEqual(
@@ -610,6 +617,7 @@ class TestOpenApiFuzz(MobileApiCase):
         from schemathesis import checks  # noqa: PLC0415
 
         self.make_mobile_api()
+        self.make_every_kind()
         customer = self.env["res.partner"].create(
             {"name": "Fuzzed customer", "email": "fuzz@example.com"}
         )
@@ -617,6 +625,7 @@ class TestOpenApiFuzz(MobileApiCase):
         self.env["ir.config_parameter"].set_param("rest_endpoint.validate_responses", "1")
         # Session endpoints (of the demo data, say) are called as a logged-in user.
         self.authenticate("rest_endpoint_api_user", "rest_endpoint_api_user")
+        session_id = self.opener.cookies["session_id"]
         document = self.get_document()
         schema = schemathesis.openapi.from_dict(document)
         auth = {"Authorization": f"Bearer {self.api_key}"}
@@ -636,8 +645,12 @@ class TestOpenApiFuzz(MobileApiCase):
         statuses = []
 
         def fuzz(operation, mode, **fixed):
-            # The key is fixed: generated Authorization values would only
-            # test the 401 path, which the other tests cover.
+            # Credentials are fixed: generated Authorization headers or
+            # session cookies would only test the 401 path, which the other
+            # tests cover (and the opener would put the real cookie back).
+            security = operation.definition.raw.get("security") or []
+            if {"sessionCookie": []} in security:
+                fixed["cookies"] = {"session_id": session_id}
             strategy = operation.as_strategy(generation_mode=mode, headers=auth, **fixed)
 
             @given(case=strategy)
@@ -661,8 +674,15 @@ class TestOpenApiFuzz(MobileApiCase):
 
         modes = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
         for operation in operations:
-            for mode in modes:
-                fuzz(operation, mode)
+            raw = operation.definition.raw
+            media = set(raw.get("requestBody", {}).get("content", {}))
+            if raw.get("parameters") or not media or any(not m.startswith("text/") for m in media):
+                for mode in modes:
+                    fuzz(operation, mode)
+            else:
+                # A raw text body is a string whatever its bytes: negating
+                # "type: string" only yields other valid text.
+                fuzz(operation, modes[0])
             # Random ids rarely exist: fuzz the rest of the request on a real one too.
             names = {p.name for p in operation.path_parameters}
             if names == {"customer_id"}:
