@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "data/server_actions.xml",
         "views/endpoint_views.xml",
+        "views/openapi_views.xml",
     ],
     "demo": ["demo/endpoint_demo.xml"],
     "assets": {

@@ -3,6 +3,7 @@ from . import (
     test_demo,
     test_install,
     test_multiprocess,
+    test_openapi,
     test_pipeline,
     test_registry,
 )

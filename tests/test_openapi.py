@@ -1,0 +1,804 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The OpenAPI document, checked three ways: valid OpenAPI 3.1 (for every
+converter, method, content type and auth type, and for whatever endpoints are
+published), true to the real responses (every error body of the pipeline
+against the shared error schema), and used as a fuzzing oracle (schemathesis
+against the live test server). Plus Swagger UI in a real browser."""
+
+import json
+from unittest.mock import patch
+
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import validate as validate_openapi
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..controllers import openapi as openapi_controller
+from ..core import openapi as core_openapi
+from ..core import routes as core_routes
+from .common import EndpointCase
+
+JSON = {"Content-Type": "application/json"}
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+XSD = """<?xml version="1.0"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:element name="order">
+    <xs:complexType>
+      <xs:sequence><xs:element name="ref" type="xs:string"/></xs:sequence>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+"""
+ITEM_SCHEMA_YAML = """\
+type: object
+required: [name]
+properties:
+  name: {type: string, minLength: 1}
+  tags:
+    type: array
+    items: {$ref: '#/$defs/tag'}
+additionalProperties: false
+$defs:
+  tag: {type: string, maxLength: 10}
+"""
+
+
+class OpenApiCase(EndpointCase):
+    def get_document(self, key=None, route_group=None, **kw):
+        key = self.api_key if key is None else key
+        params = {"route_group": route_group} if route_group else None
+        response = self.request(
+            "GET", "/rest_endpoint/openapi.json", key=key or None, params=params, **kw
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
+        return response.json()
+
+    def make_every_kind(self):
+        """Endpoints covering every converter, method, content type, auth
+        type and route type."""
+        make = self.make_endpoint
+        return {
+            "string": make(route="/api/oa/s/<name>/<string(length=3):code>"),
+            "int": make(
+                route="/api/oa/i/<int:item_id>/<int(signed=True):delta>",
+                auth_type="bearer",
+                exec_as_user_id=False,
+            ),
+            "float": make(route="/api/oa/f/<float:ratio>", auth_type="user_endpoint"),
+            "path": make(route="/api/oa/p/<path:rest>"),
+            "uuid": make(route="/api/oa/u/<uuid:token>"),
+            "any": make(route="/api/oa/a/<any(red, green):colour>"),
+            "json": make(
+                route="/api/oa/items",
+                request_method="POST",
+                request_content_type="application/json",
+                request_content_schema=ITEM_SCHEMA_YAML,
+                response_schema='{"type": "object", "required": ["id"]}',
+                code_snippet="result = {'payload': {'id': 1}, 'status_code': 201}",
+                route_group="oa-items",
+            ),
+            "xml": make(
+                route="/api/oa/orders",
+                request_method="PUT",
+                request_content_type="application/xml",
+                request_content_schema=XSD,
+                # The pipeline skips the XSD when there is no body at all
+                # (reported): the snippet refuses it, as integrators must today.
+                code_snippet=(
+                    "if payload is None:\n"
+                    "    raise werkzeug.exceptions.BadRequest('An XML order is required.')\n"
+                    "result = {'payload': {'ok': True}}"
+                ),
+            ),
+            "csv": make(
+                route="/api/oa/rows",
+                request_method="PATCH",
+                request_content_type="text/csv",
+                request_content_schema="type: array\nmaxItems: 100",
+            ),
+            "text": make(
+                route="/api/oa/note",
+                request_method="POST",
+                request_content_type="text/plain",
+                csrf=True,
+            ),
+            "form": make(
+                route="/api/oa/form",
+                request_method="POST",
+                request_content_type="application/x-www-form-urlencoded",
+            ),
+            "delete": make(
+                route="/api/oa/items/<int:item_id>",
+                request_method="DELETE",
+                code_snippet="result = {'status_code': 204}",
+                route_group="oa-items",
+            ),
+            "rpc": make(
+                route="/api/oa/rpc",
+                route_type="json",
+                request_method="POST",
+                request_content_type="application/json",
+                request_content_schema='{"type": "object", "required": ["query"]}',
+                auth_type="bearer",
+                exec_as_user_id=False,
+            ),
+        }
+
+    @staticmethod
+    def operations(document):
+        """{endpoint id: (path, method, operation)} of a document."""
+        found = {}
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                found[operation["x-rest-endpoint"]["id"]] = (path, method, operation)
+        return found
+
+    def assertMatchesDocumented(self, document, endpoint, response):
+        """The response's status is documented for the endpoint's operation
+        and its body validates against the documented schema."""
+        _path, _method, operation = self.operations(document)[endpoint.id]
+        status = str(response.status_code)
+        self.assertIn(status, operation["responses"], f"undocumented status: {response.text}")
+        documented = operation["responses"][status]
+        if "content" not in documented:
+            self.assertEqual(response.content, b"")
+            return
+        schema = documented["content"]["application/json"]["schema"]
+        # "#/components/..." resolves against the root: put the components there.
+        validator = Draft202012Validator({**schema, "components": document["components"]})
+        errors = [e.message for e in validator.iter_errors(response.json())]
+        self.assertFalse(errors, f"{response.status_code} {response.text}")
+
+
+@tagged("post_install", "-at_install")
+class TestOpenApiDocument(OpenApiCase):
+    def test_every_kind_is_valid_openapi(self):
+        endpoints = self.make_every_kind()
+        document = self.get_document()
+        validate_openapi(document)
+        self.assertEqual(document["openapi"], "3.1.0")
+        self.assertEqual(document["servers"], [{"url": self.base_url()}])
+        self.assertNotIn("x-rest-endpoint-undocumented", document)
+        ops = self.operations(document)
+        for endpoint in endpoints.values():
+            _path, method, operation = ops[endpoint.id]
+            self.assertEqual(method, endpoint.request_method.lower())
+            self.assertEqual(operation["summary"], endpoint.name)
+
+        def params(kind):
+            return {p["name"]: p["schema"] for p in ops[endpoints[kind].id][2]["parameters"]}
+
+        self.assertEqual(ops[endpoints["string"].id][0], "/api/oa/s/{name}/{code}")
+        self.assertEqual(params("string")["code"]["minLength"], 3)
+        self.assertEqual(params("string")["code"]["maxLength"], 3)
+        self.assertEqual(params("string")["name"]["type"], "string")
+        self.assertEqual(params("int")["item_id"], {"type": "integer", "minimum": 0})
+        self.assertEqual(params("int")["delta"], {"type": "integer"})
+        self.assertEqual(params("float")["ratio"]["type"], "number")
+        self.assertEqual(params("path")["rest"]["type"], "string")
+        self.assertEqual(params("uuid")["token"], {"type": "string", "format": "uuid"})
+        self.assertEqual(params("any")["colour"], {"type": "string", "enum": ["red", "green"]})
+
+        # Security: bearer, session cookie, none.
+        self.assertEqual(ops[endpoints["int"].id][2]["security"], [{"bearerAuth": []}])
+        self.assertEqual(ops[endpoints["float"].id][2]["security"], [{"sessionCookie": []}])
+        self.assertEqual(ops[endpoints["string"].id][2]["security"], [])
+        schemes = document["components"]["securitySchemes"]
+        self.assertEqual(schemes["bearerAuth"]["scheme"], "bearer")
+        self.assertEqual(
+            {k: schemes["sessionCookie"][k] for k in ("type", "in", "name")},
+            {"type": "apiKey", "in": "cookie", "name": "session_id"},
+        )
+        unauthorized = ops[endpoints["int"].id][2]["responses"]["401"]
+        self.assertIn("WWW-Authenticate", unauthorized["headers"])
+
+        # Request bodies: YAML turned into JSON Schema, its $ref rewritten.
+        body = ops[endpoints["json"].id][2]["requestBody"]
+        ref = body["content"]["application/json"]["schema"]["$ref"]
+        hoisted = document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        self.assertEqual(hoisted["required"], ["name"])
+        self.assertEqual(hoisted["properties"]["tags"]["items"]["$ref"], f"{ref}/$defs/tag")
+        xml = ops[endpoints["xml"].id][2]["requestBody"]["content"]["application/xml"]
+        self.assertEqual(xml["x-xsd"], XSD)
+        self.assertEqual(xml["schema"]["xml"], {"name": "order"})
+        csv = ops[endpoints["csv"].id][2]["requestBody"]["content"]["text/csv"]
+        self.assertEqual(csv["schema"]["type"], "string")
+        self.assertIn("$ref", csv["x-payload-schema"])
+        text = ops[endpoints["text"].id][2]
+        self.assertEqual(text["requestBody"]["content"]["text/plain"]["schema"], {"type": "string"})
+        self.assertIn("X-CSRF-Token", [p["name"] for p in text["parameters"]])
+        form = ops[endpoints["form"].id][2]
+        self.assertIn("application/x-www-form-urlencoded", form["requestBody"]["content"])
+        self.assertNotIn("requestBody", ops[endpoints["delete"].id][2])
+
+        # Responses: documented success statuses, errors per operation.
+        created = ops[endpoints["json"].id][2]["responses"]
+        self.assertEqual(
+            sorted(created), ["200", "201", "400", "401", "403", "404", "409", "413", "415", "500"]
+        )
+        self.assertEqual(
+            sorted(ops[endpoints["delete"].id][2]["responses"]),
+            ["200", "204", "400", "401", "403", "404", "409", "500"],
+        )
+        self.assertNotIn("content", ops[endpoints["delete"].id][2]["responses"]["204"])
+
+        # JSON-RPC: envelope in, envelope out.
+        rpc = ops[endpoints["rpc"].id][2]
+        envelope = rpc["requestBody"]["content"]["application/json"]["schema"]
+        self.assertEqual(envelope["required"], ["jsonrpc", "params"])
+        self.assertEqual(envelope["properties"]["jsonrpc"], {"const": "2.0"})
+        success = rpc["responses"]["200"]["content"]["application/json"]["schema"]
+        self.assertEqual(success["required"], ["jsonrpc", "id", "result"])
+        self.assertEqual(
+            rpc["responses"]["400"]["content"]["application/json"]["schema"],
+            {"$ref": "#/components/schemas/JsonRpcError"},
+        )
+
+        # Tags from route groups.
+        self.assertIn({"name": "oa-items"}, document["tags"])
+
+    def test_published_endpoints_all_documented(self):
+        """Whatever is published in this database (the demo endpoints
+        included) is documented, and the document is valid."""
+        document = self.get_document()
+        validate_openapi(document)
+        self.assertNotIn("x-rest-endpoint-undocumented", document)
+        published = self.Endpoint.with_context(active_test=False).search(
+            [("published_config", "!=", False)]
+        )
+        self.assertEqual(set(self.operations(document)), set(published.ids))
+        self.assertEqual(document["info"]["version"], str(self._registry_version()))
+
+    def _registry_version(self):
+        self.env.cr.execute("SELECT version FROM rest_endpoint_registry_state")
+        return self.env.cr.fetchone()[0]
+
+    def test_route_group_filter(self):
+        endpoints = self.make_every_kind()
+        document = self.get_document(route_group="oa-items")
+        validate_openapi(document)
+        self.assertEqual(
+            set(self.operations(document)), {endpoints["json"].id, endpoints["delete"].id}
+        )
+        self.assertEqual(self.get_document(route_group="nothing-here")["paths"], {})
+
+    def test_documents_the_published_configuration(self):
+        endpoint = self.make_endpoint(route="/api/oa/v1/thing", name="Thing")
+        endpoint.write({"route": "/api/oa/v2/thing", "name": "Thing, renamed"})
+        self.assertFalse(endpoint.registry_sync)
+        path, _method, operation = self.operations(self.get_document())[endpoint.id]
+        self.assertEqual(path, "/api/oa/v1/thing")
+        self.assertEqual(operation["summary"], "Thing")
+        endpoint.action_sync_registry()
+        path, _method, operation = self.operations(self.get_document())[endpoint.id]
+        self.assertEqual(path, "/api/oa/v2/thing")
+        self.assertEqual(operation["summary"], "Thing, renamed")
+        endpoint.action_archive()
+        endpoint.action_sync_registry()
+        self.assertNotIn(endpoint.id, self.operations(self.get_document()))
+
+    def test_cached_until_the_registry_version_changes(self):
+        self.make_endpoint(route="/api/oa/cached")
+        openapi_controller.clear_cache()
+        with patch.object(
+            openapi_controller.core_openapi,
+            "build_document",
+            wraps=core_openapi.build_document,
+        ) as build:
+            first = self.get_document()
+            second = self.get_document()
+            self.assertEqual(build.call_count, 1)
+            self.assertEqual(first, second)
+            self.get_document(route_group="other")
+            self.assertEqual(build.call_count, 2)  # another key
+            endpoint = self.make_endpoint(route="/api/oa/cached2")
+            third = self.get_document()
+            self.assertEqual(build.call_count, 3)
+            self.assertIn(endpoint.id, self.operations(third))
+            self.assertNotEqual(first["info"]["version"], third["info"]["version"])
+            # Editing without publishing does not move the version.
+            endpoint.write({"route": "/api/oa/cached3"})
+            self.get_document()
+            self.assertEqual(build.call_count, 3)
+
+    def test_access(self):
+        self.make_endpoint(route="/api/oa/access")
+        # Anonymous: a JSON 401 that says how to authenticate.
+        response = self.request("GET", "/rest_endpoint/openapi.json")
+        body = self.assertJsonError(response, 401, "rest_endpoint.errors.Unauthorized")
+        self.assertEqual(response.headers["WWW-Authenticate"], "Bearer")
+        self.assertIn("Bearer", body["message"])
+        self.assertJsonError(self.request("GET", "/rest_endpoint/openapi.json", key="x" * 40), 401)
+        response = self.request("GET", "/rest_endpoint/docs")
+        self.assertEqual(response.status_code, 303)
+        self.assertIn("/web/login?redirect=%2Frest_endpoint%2Fdocs", response.headers["Location"])
+        # An API key, or a session.
+        self.get_document(key=self.api_key)
+        self.authenticate("rest_endpoint_api_user", "rest_endpoint_api_user")
+        self.get_document(key=False)
+        response = self.request("GET", "/rest_endpoint/docs")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(b'data-spec-url="/rest_endpoint/openapi.json"', response.content)
+        self.assertIn(b"/static/lib/swagger-ui/swagger-ui-bundle.js", response.content)
+        response = self.request("GET", "/rest_endpoint/docs?route_group=a%26b")
+        self.assertIn(
+            b'data-spec-url="/rest_endpoint/openapi.json?route_group=a%26b"', response.content
+        )
+        # The system parameter makes both public.
+        self.authenticate(None, None)
+        self.env["ir.config_parameter"].set_param(openapi_controller.PUBLIC_PARAM, "True")
+        self.get_document(key=False)
+        self.assertEqual(self.request("GET", "/rest_endpoint/docs").status_code, 200)
+        self.env["ir.config_parameter"].set_param(openapi_controller.PUBLIC_PARAM, "False")
+        self.assertJsonError(self.request("GET", "/rest_endpoint/openapi.json"), 401)
+
+    def test_static_assets_served(self):
+        for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "README.md"):
+            response = self.url_open(f"/rest_endpoint/static/lib/swagger-ui/{name}")
+            self.assertEqual(response.status_code, 200, name)
+        response = self.url_open("/rest_endpoint/static/src/js/openapi_docs.js")
+        self.assertIn(b"validatorUrl: null", response.content)
+
+    def test_menu_opens_the_docs(self):
+        menu = self.env.ref("rest_endpoint.openapi_docs_menu")
+        endpoints_menu = self.env.ref("rest_endpoint.endpoint_endpoint_menu")
+        self.assertEqual(menu.parent_id, endpoints_menu.parent_id)
+        self.assertEqual(menu.action.url, "/rest_endpoint/docs")
+
+
+@tagged("post_install", "-at_install")
+class TestOpenApiMatchesResponses(OpenApiCase):
+    """Every status the pipeline returns is documented for its operation,
+    and every body matches the documented schema: the shared error schema is
+    checked against real error bodies, not against itself."""
+
+    @mute_logger(*QUIET)
+    def test_http_errors_match_the_error_schema(self):
+        key = self.api_key
+        self.env["ir.config_parameter"].set_param("rest_endpoint.max_body_size", "64")
+        group = self.env["res.groups"].create({"name": "OpenAPI test group"})
+        get = self.make_endpoint(
+            route="/api/oa/err/<int:item_id>",
+            auth_type="bearer",
+            exec_as_user_id=False,
+            response_schema="type: object\nrequired: [id]\nproperties:\n  id: {type: integer}",
+            code_snippet=(
+                "i = params['item_id']\n"
+                "if i == 0: raise exceptions.MissingError('gone')\n"
+                "if i == 1: raise werkzeug.exceptions.Conflict('busy')\n"
+                "if i == 2: raise exceptions.UserError('no')\n"
+                "if i == 3: raise exceptions.AccessError('denied')\n"
+                "if i == 4: result = 42\n"
+                "else: result = {'payload': {'id': i}}\n"
+            ),
+        )
+        post = self.make_endpoint(
+            route="/api/oa/err/<int:item_id>",
+            request_method="POST",
+            request_content_type="application/json",
+            request_content_schema=ITEM_SCHEMA_YAML,
+            auth_type="bearer",
+            exec_as_user_id=False,
+            code_snippet="result = {'payload': {'id': 1}, 'status_code': 201}",
+        )
+        session = self.make_endpoint(route="/api/oa/err-session", auth_type="user_endpoint")
+        grouped = self.make_endpoint(
+            route="/api/oa/err-group",
+            auth_type="bearer",
+            exec_as_user_id=False,
+            allowed_group_ids=[Command.set(group.ids)],
+        )
+        document = self.get_document()
+        calls = [
+            (get, "GET", "/api/oa/err/7", {}),  # 200
+            (get, "GET", "/api/oa/err/0", {}),  # 404 MissingError
+            (get, "GET", "/api/oa/err/1", {}),  # 409
+            (get, "GET", "/api/oa/err/2", {}),  # 400 UserError
+            (get, "GET", "/api/oa/err/3", {}),  # 403 AccessError
+            (get, "GET", "/api/oa/err/4", {}),  # 500 bad result
+            (get, "GET", "/api/oa/err/5", {"key": None}),  # 401 missing key
+            (get, "GET", "/api/oa/err/5", {"key": "y" * 40}),  # 401 unknown key
+            (post, "POST", "/api/oa/err/5", {"json": {"name": "x"}}),  # 201
+            (post, "POST", "/api/oa/err/5", {"json": {"name": "", "tags": [1]}}),  # 400
+            (post, "POST", "/api/oa/err/5", {"data": b"{", "headers": JSON}),  # 400
+            (post, "POST", "/api/oa/err/5", {"data": b"{}", "headers": {}}),  # 415
+            (post, "POST", "/api/oa/err/5", {"json": {"name": "x" * 100}}),  # 413
+            (session, "GET", "/api/oa/err-session", {"key": None}),  # 401 no session
+            (grouped, "GET", "/api/oa/err-group", {}),  # 403 group
+        ]
+        seen = set()
+        for endpoint, method, path, kw in calls:
+            kw.setdefault("key", key)
+            response = self.request(method, path, **kw)
+            with self.subTest(method=method, path=path, status=response.status_code):
+                self.assertMatchesDocumented(document, endpoint, response)
+                seen.add(response.status_code)
+        self.assertEqual(seen, {200, 201, 400, 401, 403, 404, 409, 413, 415, 500})
+        # A path parameter that does not convert: 404 from no endpoint at all.
+        response = self.request("GET", "/api/oa/err/abc", key=key)
+        self.assertMatchesDocumented(document, get, response)
+        self.assertEqual(response.status_code, 404)
+
+    @mute_logger(*QUIET)
+    def test_jsonrpc_envelopes_match(self):
+        rpc = self.make_endpoint(
+            route="/api/oa/rpc/<int:scope>",
+            route_type="json",
+            request_method="POST",
+            request_content_type="application/json",
+            request_content_schema='{"type": "object", "required": ["query"]}',
+            response_schema='{"type": "array", "items": {"type": "string"}}',
+            auth_type="bearer",
+            exec_as_user_id=False,
+            code_snippet=(
+                "if payload['query'] == 'boom': result = None\n"
+                "elif payload['query'] == 'none': raise exceptions.MissingError('nothing')\n"
+                "else: result = {'payload': [payload['query']]}\n"
+            ),
+        )
+        document = self.get_document()
+
+        def call(body, **kw):
+            kw.setdefault("key", self.api_key)
+            return self.request("POST", "/api/oa/rpc/1", json=body, **kw)
+
+        envelope = {"jsonrpc": "2.0", "method": "call", "id": 7}
+        cases = [
+            (call({**envelope, "params": {"query": "a"}}), 200),
+            (call({**envelope, "params": {}}), 400),  # schema
+            (call({"query": "a"}), 400),  # no envelope
+            (self.request("POST", "/api/oa/rpc/1", data=b"{", headers=JSON, key=self.api_key), 400),
+            (call({**envelope, "params": {"query": "none"}}), 404),
+            (call({**envelope, "params": {"query": "boom"}}), 500),
+            (call({**envelope, "params": {"query": "a"}}, key=None), 401),
+            (self.request("POST", "/api/oa/rpc/x", json=envelope, key=self.api_key), 404),
+        ]
+        for response, status in cases:
+            with self.subTest(status=status, body=response.text):
+                self.assertEqual(response.status_code, status)
+                self.assertMatchesDocumented(document, rpc, response)
+        self.assertEqual(cases[0][0].json()["result"], ["a"])
+        self.assertEqual(cases[0][0].json()["id"], 7)
+
+    def test_schema_would_catch_a_wrong_error_body(self):
+        """The shared error schema is strict enough to fail on a body that
+        drifts from the contract (guards the test above against a schema
+        that accepts anything)."""
+        document = self.get_document()
+        validator = Draft202012Validator(
+            {"$ref": "#/components/schemas/Error", "components": document["components"]}
+        )
+        good = {"name": "n", "message": "m", "arguments": [], "context": {}}
+        self.assertTrue(validator.is_valid(good))
+        self.assertFalse(validator.is_valid({**good, "traceback": "..."}))
+        self.assertFalse(validator.is_valid({"message": "m"}))
+        self.assertFalse(validator.is_valid({**good, "errors": [{"message": "m"}]}))
+        self.assertFalse(validator.is_valid({**good, "arguments": "not a list"}))
+
+
+#: A mobile app's customer API: bearer key, JSON bodies validated by schemas,
+#: documented responses. Mirrors what integrators publish (and the demo data).
+CUSTOMER_SCHEMA = """\
+type: object
+required: [id, name]
+properties:
+  id: {type: integer}
+  name: {type: string}
+  email: {type: [string, 'null']}
+  phone: {type: [string, 'null']}
+additionalProperties: false
+"""
+#: PostgreSQL text cannot hold U+0000, and the pipeline passes it on to the
+#: snippet, whose ORM call then fails (a 500): the schemas refuse it (a 400).
+NO_NUL = "not: {pattern: '\\x00'}"
+CUSTOMER_FIELDS = f"""\
+  name: {{type: string, minLength: 1, maxLength: 128, {NO_NUL}}}
+  email: {{type: string, format: email, maxLength: 128, {NO_NUL}}}
+  phone: {{type: string, maxLength: 32, {NO_NUL}}}
+"""
+CUSTOMER_SNIPPET_HEAD = """\
+def as_json(partner):
+    return {
+        "id": partner.id,
+        "name": partner.name,
+        "email": partner.email or None,
+        "phone": partner.phone or None,
+    }
+"""
+FIND_CUSTOMER = """\
+partner = env["res.partner"].search(
+    [("id", "=", params["customer_id"]), ("is_company", "=", False)], limit=1
+)
+if not partner:
+    raise werkzeug.exceptions.NotFound("Customer not found")
+"""
+
+
+class MobileApiCase(OpenApiCase):
+    def make_mobile_api(self):
+        """Publish the mobile customer API, except the (route, method) pairs
+        something (the demo data) already publishes: those are kept, and
+        fuzzed like the rest."""
+        common = {"auth_type": "bearer", "exec_as_user_id": False, "route_group": "mobile"}
+        customer = "/api/mobile/customer/<int:customer_id>"
+        customer_fields = "additionalProperties: false\nproperties:\n" + CUSTOMER_FIELDS
+        specs = [
+            {
+                "name": "Mobile: get customer",
+                "route": customer,
+                "response_schema": CUSTOMER_SCHEMA,
+                "code_snippet": CUSTOMER_SNIPPET_HEAD
+                + FIND_CUSTOMER
+                + 'result = {"payload": as_json(partner)}\n',
+            },
+            {
+                "name": "Mobile: update customer",
+                "route": customer,
+                "request_method": "PUT",
+                "request_content_type": "application/json",
+                "request_content_schema": "type: object\nminProperties: 1\n" + customer_fields,
+                "response_schema": CUSTOMER_SCHEMA,
+                "code_snippet": CUSTOMER_SNIPPET_HEAD
+                + FIND_CUSTOMER
+                + "partner.write(payload)\n"
+                + 'result = {"payload": as_json(partner)}\n',
+            },
+            {
+                "name": "Mobile: archive customer",
+                "route": customer,
+                "request_method": "DELETE",
+                "code_snippet": FIND_CUSTOMER
+                + "partner.action_archive()\n"
+                + 'result = {"status_code": 204}\n',
+            },
+            {
+                "name": "Mobile: create customer",
+                "route": "/api/mobile/customer",
+                "request_method": "POST",
+                "request_content_type": "application/json",
+                "request_content_schema": "type: object\nrequired: [name]\n" + customer_fields,
+                "response_schema": CUSTOMER_SCHEMA,
+                "code_snippet": CUSTOMER_SNIPPET_HEAD
+                + 'partner = env["res.partner"].create(payload)\n'
+                + 'result = {"payload": as_json(partner), "status_code": 201}\n',
+            },
+            {
+                "name": "Mobile: search customers (JSON-RPC)",
+                "route": "/api/mobile/rpc/customer_search",
+                "route_type": "json",
+                "request_method": "POST",
+                "request_content_type": "application/json",
+                "request_content_schema": "type: object\nadditionalProperties: false\n"
+                f"properties:\n  query: {{type: string, maxLength: 64, {NO_NUL}}}\n"
+                "  limit: {type: integer, minimum: 1, maximum: 50}\n",
+                "response_schema": "type: array\nitems:\n  type: object\n"
+                "  required: [id, name]\n  properties:\n"
+                "    id: {type: integer}\n    name: {type: string}\n",
+                "code_snippet": (
+                    'domain = [("is_company", "=", False)]\n'
+                    'if payload.get("query"):\n'
+                    '    domain.append(("name", "ilike", payload["query"]))\n'
+                    'limit = payload.get("limit", 10)\n'
+                    'partners = env["res.partner"].search(domain, limit=limit)\n'
+                    'result = {"payload": [{"id": p.id, "name": p.name} for p in partners]}\n'
+                ),
+            },
+        ]
+        created = self.Endpoint
+        for spec in specs:
+            taken = self.Endpoint.search(
+                [
+                    ("route", "=", spec["route"]),
+                    ("request_method", "=", spec.get("request_method", "GET")),
+                ]
+            )
+            if not taken:
+                created |= self.make_endpoint(**common, **spec)
+        return created
+
+
+@tagged("post_install", "-at_install")
+class TestOpenApiFuzz(MobileApiCase):
+    """schemathesis against the live test server, with the document the
+    server publishes as the oracle: no 5xx, every status documented, every
+    body and content type as documented, and no accepted invalid data.
+
+    Bounded: MAX_EXAMPLES per operation and generation mode (positive and
+    negative), derandomized so that CI runs are reproducible, no deadline
+    (the test server's latency is not under test)."""
+
+    MAX_EXAMPLES = 40
+
+    @mute_logger(*QUIET)
+    def test_fuzz_published_endpoints(self):
+        # Imported here: schemathesis and hypothesis take a second to import,
+        # which every Odoo start with --test-enable would pay otherwise.
+        import schemathesis  # noqa: PLC0415
+        from hypothesis import HealthCheck, Phase, given, settings  # noqa: PLC0415
+        from schemathesis import checks  # noqa: PLC0415
+
+        self.make_mobile_api()
+        self.make_every_kind()
+        customer = self.env["res.partner"].create(
+            {"name": "Fuzzed customer", "email": "fuzz@example.com"}
+        )
+        # The server checks payloads against response schemas too (500 on drift).
+        self.env["ir.config_parameter"].set_param("rest_endpoint.validate_responses", "1")
+        # Session endpoints (of the demo data, say) are called as a logged-in user.
+        self.authenticate("rest_endpoint_api_user", "rest_endpoint_api_user")
+        session_id = self.opener.cookies["session_id"]
+        document = self.get_document()
+        schema = schemathesis.openapi.from_dict(document)
+        auth = {"Authorization": f"Bearer {self.api_key}"}
+        # Requests go where the document says the API is served.
+        base_url = document["servers"][0]["url"]
+        self.assertEqual(base_url, self.base_url())
+        used = [
+            checks.not_a_server_error,
+            checks.status_code_conformance,
+            checks.content_type_conformance,
+            checks.response_schema_conformance,
+            checks.response_headers_conformance,
+            checks.negative_data_rejection,
+        ]
+        operations = [result.ok() for result in schema.get_all_operations()]
+        self.assertGreaterEqual(len(operations), 5)
+        statuses = []
+
+        def fuzz(operation, mode, **fixed):
+            # Credentials are fixed: generated Authorization headers or
+            # session cookies would only test the 401 path, which the other
+            # tests cover (and the opener would put the real cookie back).
+            security = operation.definition.raw.get("security") or []
+            if {"sessionCookie": []} in security:
+                fixed["cookies"] = {"session_id": session_id}
+            strategy = operation.as_strategy(generation_mode=mode, headers=auth, **fixed)
+
+            @given(case=strategy)
+            @settings(
+                max_examples=self.MAX_EXAMPLES,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                phases=[Phase.explicit, Phase.generate, Phase.shrink],
+                suppress_health_check=list(HealthCheck),
+            )
+            def run(case):
+                # The opener carries the test cursor cookie HttpCase demands.
+                response = case.call_and_validate(
+                    base_url=base_url, session=self.opener, checks=used
+                )
+                statuses.append((operation.label, response.status_code))
+
+            with self.subTest(operation=operation.label, mode=mode.value, **fixed):
+                run()
+
+        modes = (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE)
+        for operation in operations:
+            raw = operation.definition.raw
+            media = set(raw.get("requestBody", {}).get("content", {}))
+            if raw.get("parameters") or not media or any(not m.startswith("text/") for m in media):
+                for mode in modes:
+                    fuzz(operation, mode)
+            else:
+                # A raw text body is a string whatever its bytes: negating
+                # "type: string" only yields other valid text.
+                fuzz(operation, modes[0])
+            # Random ids rarely exist: fuzz the rest of the request on a real one too.
+            names = {p.name for p in operation.path_parameters}
+            if names == {"customer_id"}:
+                # (Without a body, a fixed id leaves nothing to make invalid.)
+                for mode in modes if list(operation.body) else modes[:1]:
+                    fuzz(operation, mode, path_parameters={"customer_id": customer.id})
+        self.assertGreater(len(statuses), len(operations) * self.MAX_EXAMPLES)
+        succeeded = {label for label, status in statuses if status < 300}
+        self.assertGreaterEqual(len(succeeded), 5, "the fuzzing hardly ever got past validation")
+
+    def test_undocumented_methods_are_405(self):
+        """Every method the document does not list on a path gets 405 with
+        an Allow header listing exactly the documented ones: the document
+        and the server agree on what is served."""
+        self.make_mobile_api()
+        document = self.get_document()
+        for path, item in document["paths"].items():
+            route = next(iter(item.values()))["x-rest-endpoint"]["route"]
+            url = core_routes.sample_path(core_routes.parse_route(route))
+            documented = sorted(method.upper() for method in item)
+            for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - set(documented):
+                response = self.request(method, url, key=self.api_key)
+                with self.subTest(path=path, method=method):
+                    self.assertEqual(response.status_code, 405)
+                    self.assertEqual(response.headers["Allow"], ", ".join(documented))
+                    # JSON-RPC paths answer in a JSON-RPC envelope.
+                    json_only = all(
+                        op["x-rest-endpoint"]["route_type"] == "json" for op in item.values()
+                    )
+                    name = "JsonRpcError" if json_only else "Error"
+                    validator = Draft202012Validator(
+                        {
+                            "$ref": f"#/components/schemas/{name}",
+                            "components": document["components"],
+                        }
+                    )
+                    validator.validate(response.json())
+
+
+#: Runs in the docs page: waits for Swagger UI to list the operations, then
+#: uses "Try it out" on a session endpoint and (authorized with the API key)
+#: on a bearer endpoint, and checks what the server answered.
+DOCS_PAGE_JS = """
+(async () => {
+    const wait = async (probe, what) => {
+        const end = Date.now() + 20000;
+        while (Date.now() < end) {
+            const value = probe();
+            if (value) {
+                return value;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error("timed out waiting for " + what);
+    };
+    const expected = %(expected)s;
+    const paths = await wait(() => {
+        const found = [...document.querySelectorAll(".opblock-summary-path")].map(
+            (el) => el.dataset.path || el.textContent.trim()
+        );
+        return expected.every((p) => found.includes(p)) && found;
+    }, "the operations " + expected.join(", "));
+    const row = ".live-responses-table tr.response";
+    const tryOut = async (tag, operationId, needle) => {
+        const block = await wait(
+            () => document.getElementById(`operations-${tag}-${operationId}`),
+            operationId
+        );
+        if (!block.classList.contains("is-open")) {
+            block.querySelector(".opblock-summary-control").click();
+        }
+        (await wait(() => block.querySelector(".try-out__btn"), "Try it out")).click();
+        (await wait(() => block.querySelector(".btn.execute"), "Execute")).click();
+        const status = await wait(
+            () => block.querySelector(`${row} .response-col_status`),
+            "the response of " + operationId
+        );
+        const body = await wait(
+            () => block.querySelector(`${row} .response-col_description pre`),
+            "the body of " + operationId
+        );
+        if (status.textContent.trim() !== "200" || !body.textContent.includes(needle)) {
+            throw new Error(`${operationId}: ${status.textContent} ${body.textContent}`);
+        }
+    };
+    await tryOut("default", "get_api_oa_ui_whoami", %(login)s);
+    window.restEndpointSwaggerUi.preauthorizeApiKey("bearerAuth", %(key)s);
+    await tryOut("mobile", "post_api_mobile_rpc_customer_search", '"jsonrpc"');
+    console.info(`docs page: ${paths.length} operations, both tried out`);
+    console.log("test successful");
+})().catch((error) => console.error("docs page: " + error.message));
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestOpenApiDocsPage(MobileApiCase):
+    def test_docs_page_renders_and_tries_out(self):
+        """Swagger UI, from the addon's static files, in a real Chromium."""
+        self.make_mobile_api()
+        self.make_endpoint(
+            route="/api/oa/ui/whoami",
+            auth_type="user_endpoint",
+            exec_as_user_id=False,
+            code_snippet="result = {'payload': {'login': user.login}}",
+        )
+        login = self.api_user.login
+        code = DOCS_PAGE_JS % {
+            "expected": json.dumps(
+                ["/api/oa/ui/whoami", "/api/mobile/customer/{customer_id}", "/api/mobile/customer"]
+            ),
+            "login": json.dumps(login),
+            "key": json.dumps(self.api_key),
+        }
+        self.browser_js("/rest_endpoint/docs", code, login=login, timeout=90)
