@@ -28,6 +28,7 @@ from odoo.tools import config
 from .core import body as core_body
 from .core import errors as core_errors
 from .core import snippet as core_snippet
+from .core.schema import raise_validation_error
 from .registry import ROUTING_TYPE
 from .snippet_context import build_context
 
@@ -37,6 +38,7 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PREFLIGHT_MAX_AGE = "86400"
 PREFLIGHT_HEADERS = "Authorization, Content-Type, Accept, X-Odoo-Database, X-CSRF-Token"
 MAX_BODY_PARAM = "rest_endpoint.max_body_size"
+BODY_METHODS = ("POST", "PUT", "PATCH")
 VALIDATE_RESPONSES_PARAM = "rest_endpoint.validate_responses"
 
 
@@ -83,6 +85,8 @@ class RestEndpointDispatcher(Dispatcher):
             raise core_errors.MethodNotAllowed(endpoint.entry.allowed_methods)
         request = self.request
         httprequest = request.httprequest
+        if "\x00" in httprequest.path or b"%00" in httprequest.query_string:
+            raise core_errors.BadRequest(core_body.NUL_MESSAGE.format(where=" in the URL"))
         if compiled.config.get("csrf") and httprequest.method not in SAFE_HTTP_METHODS:
             token = httprequest.headers.get("X-CSRF-Token") or httprequest.args.get("csrf_token")
             if not request.validate_csrf(token):
@@ -94,6 +98,17 @@ class RestEndpointDispatcher(Dispatcher):
             if compiled.validator.kind == "xsd":
                 if element is not None:
                     compiled.validator.validate(element)
+                elif httprequest.method in BODY_METHODS:
+                    raise_validation_error(
+                        [
+                            {
+                                "path": "/",
+                                "line": None,
+                                "message": "An XML document is required.",
+                                "validator": "xsd",
+                            }
+                        ]
+                    )
             else:
                 compiled.validator.validate(payload)
         context = build_context(request, compiled, args, payload)
@@ -141,7 +156,7 @@ class RestEndpointDispatcher(Dispatcher):
         expected = compiled.content_type
         if compiled.route_type == "json":
             expected = "application/json"
-        if expected and (has_body or httprequest.method in ("POST", "PUT", "PATCH")):
+        if expected and (has_body or httprequest.method in BODY_METHODS):
             core_body.check_content_type(header, expected)
         if not has_body:
             return None, None
@@ -157,18 +172,30 @@ class RestEndpointDispatcher(Dispatcher):
         return core_body.parse_body(data, mimetype, params.get("charset")), None
 
     def _unwrap_jsonrpc(self, envelope):
-        if isinstance(envelope, dict):
-            self.jsonrpc_id = envelope.get("id")
-        params = envelope.get("params", {}) if isinstance(envelope, dict) else None
+        """The ``params`` of a JSON-RPC 2.0 request, or a 400 naming the
+        expected envelope (instead of the TypeError odd bodies give Odoo's
+        own json routes)."""
+        envelope_ok = isinstance(envelope, dict)
+        if envelope_ok:
+            request_id = envelope.get("id")
+            if isinstance(request_id, str | int | float | type(None)) and not isinstance(
+                request_id, bool
+            ):
+                self.jsonrpc_id = request_id
+            else:
+                envelope_ok = False
+        params = envelope.get("params", {}) if envelope_ok else None
         if (
-            not isinstance(envelope, dict)
+            not envelope_ok
             or envelope.get("jsonrpc") != "2.0"
             or not isinstance(params, dict)
+            or not isinstance(envelope.get("method", ""), str)
         ):
             raise core_errors.InvalidEnvelope(
                 "Expected a JSON-RPC 2.0 request: "
                 '{"jsonrpc": "2.0", "method": "call", "params": {...}, "id": 1}; '
-                'the endpoint\'s arguments go in "params" (an object).'
+                'the endpoint\'s arguments go in "params" (an object), "method" is a '
+                'string and "id" a string, a number or null.'
             )
         return params
 
@@ -278,7 +305,7 @@ class RestEndpointDispatcher(Dispatcher):
         _logger.info(
             "%s %s -> %s, %s, %.1f ms%s",
             httprequest.method,
-            httprequest.path,
+            httprequest.path.replace("\x00", "\\x00"),  # keep logs text
             status,
             self._label(),
             (time.perf_counter() - self.started) * 1000,

@@ -194,8 +194,22 @@ class PublishedTable:
 
     def _load(self, env, version):
         cr = env.cr
-        if self.version is None or version < self.version:
-            # First load, or the database went back (a rolled-back test): all.
+        if self.version is not None and version > self.version:
+            # The version we hold must still be in the log: a transaction we
+            # saw uncommitted (tests serve HTTP inside the test transaction)
+            # may have been rolled back since, and its changes with it.
+            cr.execute(
+                SQL(
+                    "SELECT EXISTS(SELECT 1 FROM %s WHERE version = %s)",
+                    SQL.identifier(LOG_TABLE),
+                    self.version,
+                )
+            )
+            rolled_back = not cr.fetchone()[0]
+        else:
+            rolled_back = True
+        if rolled_back:
+            # First load, or the state we loaded is gone: reload everything.
             cr.execute(self._all_query)
             rows = cr.fetchall()
             self._apply(env, version, rows, removed=set(self.endpoints), full=True)

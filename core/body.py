@@ -158,17 +158,32 @@ def parse_body(data, mimetype, charset=None):
     return parser(data, charset)
 
 
+#: U+0000 is refused in every text a caller sends (decoded body, JSON
+#: escape, form field, URL): PostgreSQL text cannot hold it, so it would fail
+#: in the snippet's first query, as a 500, although it is the caller's data.
+NUL_MESSAGE = "The NUL character (U+0000) is not allowed{where}: it cannot be stored."
+# A JSON \u0000 escape: preceded by an even number of backslashes (0, 2, ...).
+_JSON_NUL_RE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _nul(where=" in the body"):
+    return MalformedBody(NUL_MESSAGE.format(where=where))
+
+
 def decode(data, charset=None):
     """``data`` decoded strictly with ``charset`` (default UTF-8)."""
     codec = (charset or "utf-8").strip().lower()
     try:
-        return data.decode(codec)
+        text = data.decode(codec)
     except LookupError as exc:  # unknown codec, or a bytes-to-bytes one (base64)
         raise UnsupportedMediaType(f"Unsupported charset '{charset}'.") from exc
     except UnicodeDecodeError as exc:
         raise MalformedBody(
             f"Body is not valid {codec}: {exc.reason} at byte offset {exc.start}."
         ) from exc
+    if "\x00" in text:
+        raise _nul()
+    return text
 
 
 # --- JSON ------------------------------------------------------------------
@@ -178,6 +193,8 @@ def parse_json(data, charset=None):
     """Parse a JSON body; see :data:`MAX_DEPTH` for the nesting limit."""
     text = decode(data, charset)
     raw = data if codecs.lookup((charset or "utf-8").strip()).name == "utf-8" else text.encode()
+    if _JSON_NUL_RE.search(text):
+        raise _nul()
     if json_too_deep(raw, MAX_DEPTH):
         raise MalformedBody(f"Malformed JSON: nesting too deep (more than {MAX_DEPTH} levels).")
     try:
@@ -360,6 +377,8 @@ def parse_form(data, charset=None):
         raise MalformedBody(f"Malformed form body: {exc}.") from exc
     form = {}
     for key, value in pairs:
+        if "\x00" in key or "\x00" in value:
+            raise _nul()
         if key not in form:
             form[key] = value
         elif isinstance(form[key], list):

@@ -40,6 +40,12 @@ EXPOSED_EXCEPTIONS = {
     "werkzeug.exceptions.HTTPException",
 }
 
+#: What psycopg2 raises, before sending a query, for a string holding U+0000
+#: (PostgreSQL text cannot store it). The pipeline refuses NUL in bodies and
+#: URLs up front; this catches whatever still carries one to the database
+#: (a header copied into a record, say): it is the caller's data, a 400.
+NUL_IN_TEXT = "A string literal cannot contain NUL (0x00) characters."
+
 REASONS = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -188,6 +194,10 @@ def describe(exc):
     """Map any exception to the :class:`ErrorInfo` the caller will see."""
     if isinstance(exc, InternalError):
         return _generic_500(exc.error_name)
+    if isinstance(exc, ValueError) and str(exc) == NUL_IN_TEXT:
+        return describe(
+            BadRequest("Text may not contain the NUL character (U+0000): it cannot be stored.")
+        )
     if isinstance(exc, ApiError):
         return ErrorInfo(
             status=exc.status,

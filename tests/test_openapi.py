@@ -22,7 +22,9 @@ from ..core import routes as core_routes
 from .common import EndpointCase
 
 JSON = {"Content-Type": "application/json"}
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+# odoo.sql_db: fuzzed DELETEs of partners still referenced fail a foreign key
+# (answered 400 by Odoo's own retry handling, logged as a "bad query").
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher", "odoo.sql_db")
 XSD = """<?xml version="1.0"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
   <xs:element name="order">

@@ -410,6 +410,33 @@ class TestBodies(EndpointCase):
         deep = b"[" * 100000 + b"]" * 100000
         self.assertJsonError(self._post("/api/b/hjson", "application/json", deep), 400)
 
+    def test_nul_character_is_400_not_500(self):
+        self.make_endpoint(
+            route="/api/b/nul/<string:name>",
+            code_snippet="env['res.partner'].create({'name': params['name']})\n"
+            "result = {'payload': 1}",
+        )
+        self.assertJsonError(self.request("GET", "/api/b/nul/a%00b"), 400)
+        self.assertJsonError(self.request("GET", "/api/b/nul/ab?q=%00"), 400)
+        for ctype, data in [
+            ("application/json", b'{"name": "a\\u0000"}'),
+            ("application/x-www-form-urlencoded", b"name=a%00"),
+            ("text/plain", b"a\x00b"),
+        ]:
+            with self.subTest(ctype=ctype):
+                body = self.assertJsonError(self._post("/api/b/nul" + ctype[-4:], ctype, data), 400)
+                self.assertIn("NUL", body["message"])
+
+    def test_xsd_requires_a_document(self):
+        xsd = (
+            "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
+            "<xs:element name='greeting' type='xs:string'/></xs:schema>"
+        )
+        body = self.assertJsonError(
+            self._post("/api/b/xsd-empty", "application/xml", b"", request_content_schema=xsd), 400
+        )
+        self.assertEqual(body["errors"][0]["validator"], "xsd")
+
     def test_json_schema_violations(self):
         schema = """
 type: object
@@ -474,6 +501,19 @@ class TestJsonRoutes(EndpointCase):
         self.assertIn('"jsonrpc": "2.0"', error["message"])
         self.assertIn("params", error["message"])
         self.assertEqual(error["data"]["name"], "rest_endpoint.errors.InvalidEnvelope")
+
+    def test_envelope_member_types(self):
+        for envelope in (
+            {"jsonrpc": "2.0", "params": {"a": 1, "b": 2}, "id": [1]},
+            {"jsonrpc": "2.0", "params": {"a": 1, "b": 2}, "id": 1, "method": ["call"]},
+            {"jsonrpc": "2.0", "params": [1, 2], "id": 1},
+            {"jsonrpc": "1.0", "params": {}, "id": 1},
+            [{"jsonrpc": "2.0", "params": {}, "id": 1}],
+        ):
+            with self.subTest(envelope=envelope):
+                response = self._call(envelope)
+                self.assertEqual(response.status_code, 400)
+                self.assertEqual(response.json()["error"]["code"], -32600)
 
     def test_get_is_405(self):
         response = self.request("GET", "/api/j/sum")

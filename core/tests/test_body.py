@@ -531,3 +531,22 @@ def test_text_plain():
     assert parse_body("  Zoë\n".encode(), "text/plain") == "  Zoë\n"
     assert parse_body("Zoë".encode("latin-1"), "text/plain", "ISO-8859-1") == "Zoë"
     assert parse_body("Zoë".encode("utf-16"), "text/plain", "utf-16") == "Zoë"
+
+
+@pytest.mark.parametrize(
+    ("data", "mimetype"),
+    [
+        (b'{"a": "x\\u0000"}', "application/json"),
+        (b'{"a": "x\\\\\\u0000"}', "application/json"),
+        (b"a=%00", "application/x-www-form-urlencoded"),
+        (b"a\x00b", "text/plain"),
+        (b"a,b\n1,\x00\n", "text/csv"),
+    ],
+)
+def test_nul_refused(data, mimetype):
+    with pytest.raises(MalformedBody, match="NUL"):
+        parse_body(data, mimetype)
+
+
+def test_escaped_backslash_u0000_is_text_not_nul():
+    assert parse_body(b'{"a": "x\\\\u0000"}', "application/json") == {"a": "x\\u0000"}
