@@ -18,6 +18,7 @@ figure reported is a ratio within one run: this machine is shared and noisy.
 import argparse
 import datetime
 import json
+import math
 import os
 import platform
 import re
@@ -128,6 +129,9 @@ class Odoo:
             f"--logfile={logfile}",
             "--log-level=warn",
             "--limit-time-cpu=600",
+            # Never recycle a worker mid-run (the default recycles after 65536
+            # requests, and the new worker reloads every registry).
+            "--limit-request=100000000",
             "--limit-time-real=1200",
         ]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
@@ -306,14 +310,19 @@ def wrk(url, *, method="GET", body=None, headers=None, duration=5, connections=4
 
 
 def _ms(value):
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    found = re.match(r"([\d.]+)(us|ms|s|m|h)$", value)
+    if not found:  # no request completed: wrk prints nan
+        return float("nan")
+    number, unit = found.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6}[unit]
 
 
 def parse_wrk(out):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = re.search(r"50%\s+(\S+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out)
+    p50 = _ms(p50.group(1)) if p50 else float("nan")
+    p99 = _ms(p99.group(1)) if p99 else float("nan")
     total = int(re.search(r"(\d+) requests in", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: .*", out)
@@ -522,11 +531,15 @@ class Bench:
 
 
 def med(values):
-    return statistics.median(values)
+    values = [v for v in values if not math.isnan(v)]  # a run where wrk saw no reply
+    return statistics.median(values) if values else float("nan")
 
 
 def span(values, fmt="{:.0f}"):
-    return f"{fmt.format(med(values))} ({fmt.format(min(values))}-{fmt.format(max(values))})"
+    kept = [v for v in values if not math.isnan(v)]
+    if not kept:
+        return "n/a"
+    return f"{fmt.format(med(kept))} ({fmt.format(min(kept))}-{fmt.format(max(kept))})"
 
 
 def machine():
@@ -642,8 +655,6 @@ def report(bench, args):
         _old, tail = rest.split(end, 1)
         body = text.replace("# Benchmark results\n\n", "").replace("\n## ", "\n### ")
         readme.write_text(f"{head}{start}\n{body}\n{end}{tail}")
-    (HERE / "out").mkdir(exist_ok=True)
-    (HERE / "out" / "results.json").write_text(json.dumps(res, indent=1))
     print(text)
 
 
@@ -666,6 +677,10 @@ def main():
     bench.ours = odoo.shell(DB_OURS, SETUP_OURS % {"body": BODY, "schema": ORDER_SCHEMA})
     bench.oca = odoo.shell(DB_OCA, SETUP_OCA % {"body": BODY})
     only = set(args.only or ["main", "sync", "scale"])
+    saved = HERE / "out" / "results.json"
+    if args.only and saved.exists():
+        # a partial run completes the previous one
+        bench.results = {k: v for k, v in json.loads(saved.read_text()).items() if k not in only}
     try:
         if "sync" in only:
             log("sync timing (shell)")
@@ -677,6 +692,8 @@ def main():
             bench.run_scale()
     finally:
         odoo.stop_server()
+        saved.parent.mkdir(exist_ok=True)
+        saved.write_text(json.dumps(bench.results, indent=1))
     report(bench, args)
 
 

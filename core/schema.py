@@ -37,6 +37,11 @@ from .body import (
 )
 from .errors import RequestValidationError
 
+try:  # optional accelerator, see JsonSchemaValidator
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - exercised where it is not installed
+    jsonschema_rs = None
+
 XSD_NAMESPACE = "http://www.w3.org/2001/XMLSchema"
 
 #: XSD elements that pull in other schema documents, from a path or a URL.
@@ -193,9 +198,19 @@ class JsonSchemaValidator:
             format_checker=Draft202012Validator.FORMAT_CHECKER,
             registry=_NO_RETRIEVAL,
         )
+        self._fast = _fast_validator(schema)
 
     def validate(self, payload):
-        """Raise :class:`RequestValidationError` listing every violation."""
+        """Raise :class:`RequestValidationError` listing every violation.
+
+        Why two libraries: jsonschema (pure Python) costs about 0.2 ms for a
+        ten-line order, a third of a whole request here. When jsonschema-rs
+        (a compiled 2020-12 validator) is installed, it vouches for valid
+        payloads in about a microsecond; anything it doubts is judged by
+        jsonschema, which alone decides a rejection and lists the errors.
+        """
+        if self._fast is not None and _fast_accepts(self._fast, payload):
+            return
         try:
             found = [
                 (
@@ -213,6 +228,26 @@ class JsonSchemaValidator:
         if found:
             found.sort(key=lambda item: (item[0], item[1]["validator"], item[1]["message"]))
             raise_validation_error([error for _key, error in found])
+
+
+def _fast_validator(schema):
+    """jsonschema-rs for ``schema`` with formats asserted, or None.
+
+    References were checked to be local (``check_references``), so it has
+    nothing to fetch."""
+    if jsonschema_rs is None:
+        return None
+    try:
+        return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+    except Exception:  # any schema it cannot take: jsonschema only
+        return None
+
+
+def _fast_accepts(fast, payload):
+    try:
+        return fast.is_valid(payload)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        return False  # values it cannot represent: jsonschema judges
 
 
 def _sort_key(path):

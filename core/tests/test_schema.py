@@ -5,6 +5,7 @@ import time
 import pytest
 import referencing.exceptions
 
+from core import schema
 from core.body import parse_body, parse_xml
 from core.errors import RequestValidationError
 from core.schema import (
@@ -345,6 +346,9 @@ def test_remote_references_never_fetched_even_when_validating(tmp_path):
 
 def test_recursion_during_validation_is_one_error():
     validator = compile_json_schema('{"items": {"$ref": "#"}}')
+    # The guard of the pure-Python path (jsonschema-rs, when installed, is not
+    # recursive; request bodies are capped at body.MAX_DEPTH anyway).
+    validator._fast = None
     payload = []
     for _ in range(5000):
         payload = [payload]
@@ -537,3 +541,63 @@ def test_check_schema_refuses_json_schema_for_xml_and_xsd_for_json():
         "A schema must be an object or a boolean, not a string (this looks like XML: "
         "an XSD applies to application/xml endpoints only)."
     )
+
+
+# --- the jsonschema-rs fast path never changes a decision ---------------------
+
+_DECISION_CASES = [
+    (
+        "type: object\nrequired: [a]\nproperties: {a: {type: integer, minimum: 1}}",
+        [
+            {"a": 1},
+            {"a": 0},
+            {},
+            {"a": "1"},
+            {"a": 1.0},
+            {"a": True},
+            [],
+            None,
+        ],
+    ),
+    ("type: string\nformat: email", ["a@b.example", "nope", 3]),
+    ("type: string\nformat: date", ["2026-11-23", "2026-13-40", "x"]),
+    ("type: string\npattern: '^[A-Z]{2}-\\\\d+$'", ["AB-12", "ab-12", "AB-", "XAB-1"]),
+    (
+        "type: array\nitems: {type: number}\nminItems: 1\nuniqueItems: true",
+        [
+            [1, 2],
+            [1, 1],
+            [],
+            [1, "a"],
+            [1.0, 1],
+        ],
+    ),
+    ("oneOf: [{type: integer}, {type: number, multipleOf: 0.5}]", [1, 1.5, 2.0, 1.3, "x"]),
+    (
+        '{"$defs": {"n": {"type": "integer"}}, "type": "array", "items": {"$ref": "#/$defs/n"}}',
+        [
+            [1, 2],
+            [1, "x"],
+        ],
+    ),
+    ("type: object\nadditionalProperties: false\nproperties: {a: {}}", [{"a": None}, {"b": 1}]),
+    ("type: integer\nmaximum: 10", [10, 11, 2**70, -(2**70)]),
+]
+
+
+@pytest.mark.parametrize(("text", "instances"), _DECISION_CASES)
+def test_fast_path_agrees_with_jsonschema(text, instances):
+    validator = schema.compile_json_schema(text)
+    for instance in instances:
+        expected = validator._validator.is_valid(instance)
+        try:
+            validator.validate(instance)
+            accepted = True
+        except RequestValidationError:
+            accepted = False
+        assert accepted == expected, instance
+
+
+def test_fast_path_in_use_when_installed():
+    validator = schema.compile_json_schema("type: object")
+    assert (validator._fast is not None) == (schema.jsonschema_rs is not None)
