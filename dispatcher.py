@@ -38,7 +38,6 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PREFLIGHT_MAX_AGE = "86400"
 PREFLIGHT_HEADERS = "Authorization, Content-Type, Accept, X-Odoo-Database, X-CSRF-Token"
 MAX_BODY_PARAM = "rest_endpoint.max_body_size"
-BODY_METHODS = ("POST", "PUT", "PATCH")
 VALIDATE_RESPONSES_PARAM = "rest_endpoint.validate_responses"
 
 
@@ -98,7 +97,7 @@ class RestEndpointDispatcher(Dispatcher):
             if compiled.validator.kind == "xsd":
                 if element is not None:
                     compiled.validator.validate(element)
-                elif httprequest.method in BODY_METHODS:
+                elif httprequest.method in core_body.BODY_METHODS:
                     raise_validation_error(
                         [
                             {
@@ -156,7 +155,7 @@ class RestEndpointDispatcher(Dispatcher):
         expected = compiled.content_type
         if compiled.route_type == "json":
             expected = "application/json"
-        if expected and (has_body or httprequest.method in BODY_METHODS):
+        if expected and (has_body or httprequest.method in core_body.BODY_METHODS):
             core_body.check_content_type(header, expected)
         if not has_body:
             return None, None

@@ -27,6 +27,8 @@ from werkzeug.http import parse_options_header
 from .errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
+#: Methods whose requests carry a body, so a declared content type is required.
+BODY_METHODS = ("POST", "PUT", "PATCH")
 
 #: Deepest JSON nesting a body may have. The schema validator recurses about
 #: four Python frames per level, so this keeps validation well inside

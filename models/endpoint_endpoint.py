@@ -21,6 +21,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import assert_valid_codeobj, compile_codeobj
 
+from ..core import body as core_body
 from ..core import routes as core_routes
 from ..core import schema as core_schema
 from ..core import snippet as core_snippet
@@ -49,7 +50,7 @@ SERVING_FIELDS = (
     "allowed_group_ids",
 )
 
-BODY_METHODS = ("POST", "PUT", "PATCH")
+BODY_METHODS = core_body.BODY_METHODS
 
 
 class EndpointEndpoint(models.Model):
@@ -380,25 +381,19 @@ class EndpointEndpoint(models.Model):
                     )
                 )
 
-    @api.constrains("request_content_schema", "request_content_type")
+    @api.constrains("request_content_schema", "request_content_type", "response_schema")
     def _check_schema(self):
         for rec in self:
-            try:
-                core_schema.check_schema(rec.request_content_schema, rec._media_type())
-            except core_schema.SchemaError as exc:
-                raise ValidationError(
-                    self.env._("Invalid request schema: %(error)s", error=exc)
-                ) from exc
-
-    @api.constrains("response_schema")
-    def _check_response_schema(self):
-        for rec in self:
-            try:
-                core_schema.check_schema(rec.response_schema, "application/json")
-            except core_schema.SchemaError as exc:
-                raise ValidationError(
-                    self.env._("Invalid response schema: %(error)s", error=exc)
-                ) from exc
+            for text, media_type, label in (
+                (rec.request_content_schema, rec._media_type(), self.env._("request")),
+                (rec.response_schema, "application/json", self.env._("response")),
+            ):
+                try:
+                    core_schema.check_schema(text, media_type)
+                except core_schema.SchemaError as exc:
+                    raise ValidationError(
+                        self.env._("Invalid %(kind)s schema: %(error)s", kind=label, error=exc)
+                    ) from exc
 
     @api.constrains("exec_mode", "code_snippet")
     def _check_exec(self):

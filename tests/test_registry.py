@@ -79,6 +79,8 @@ class TestEndpointRules(EndpointCase):
                 request_content_schema="<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
                 "<xs:element name='a' type='xs:nope'/></xs:schema>",
             )
+        with self.assertRaisesText(ValidationError, "Invalid response schema"):
+            self.make_endpoint(route="/api/rules/resp", response_schema='{"type": 3}')
         ok = self.make_endpoint(
             route="/api/rules/yaml",
             request_content_schema="type: object\nrequired: [name]\n",
