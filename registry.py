@@ -264,9 +264,11 @@ class PublishedTable:
             if old is not None and not full:
                 router.discard(old.route, old.method, old)
         for old, new in compiled_rows:
-            if old is not None and not full:
-                router.discard(old.route, old.method, old)
+            if old is not None and structural and not full:
+                router.discard(old.route, old.method, old)  # on the copy
             endpoints[new.id] = new
+            # In place, this replaces the target of an existing (route,
+            # method): readers see the old endpoint or the new one, never none.
             router.set(new.route, new.method, new)
         prefixes = self.prefixes
         if full or any(old is None or old.route != new.route for old, new in compiled_rows):
