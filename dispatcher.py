@@ -28,7 +28,6 @@ from odoo.tools import config
 from .core import body as core_body
 from .core import errors as core_errors
 from .core import snippet as core_snippet
-from .core.schema import raise_validation_error
 from .registry import ROUTING_TYPE
 from .snippet_context import build_context
 
@@ -39,6 +38,25 @@ PREFLIGHT_MAX_AGE = "86400"
 PREFLIGHT_HEADERS = "Authorization, Content-Type, Accept, X-Odoo-Database, X-CSRF-Token"
 MAX_BODY_PARAM = "rest_endpoint.max_body_size"
 VALIDATE_RESPONSES_PARAM = "rest_endpoint.validate_responses"
+
+
+def param_enabled(env, key):
+    """Whether a boolean system parameter is on ("0", "false", "no", "off"
+    and empty are off)."""
+    value = env["ir.config_parameter"].sudo().get_param(key) or ""
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def error_response(info, body, headers=None):
+    """The JSON response of an error described by ``core.errors.describe``."""
+    all_headers = dict(info.headers)
+    all_headers.update(headers or {})
+    return Response(
+        core_snippet.dumps(body),
+        status=info.status,
+        headers=list(all_headers.items()),
+        content_type=JSON_CONTENT_TYPE,
+    )
 
 
 class RestEndpointDispatcher(Dispatcher):
@@ -95,19 +113,9 @@ class RestEndpointDispatcher(Dispatcher):
             payload = self._unwrap_jsonrpc(payload)
         if compiled.validator is not None:
             if compiled.validator.kind == "xsd":
-                if element is not None:
+                # a GET or DELETE without a body is not an XML request
+                if element is not None or httprequest.method in core_body.BODY_METHODS:
                     compiled.validator.validate(element)
-                elif httprequest.method in core_body.BODY_METHODS:
-                    raise_validation_error(
-                        [
-                            {
-                                "path": "/",
-                                "line": None,
-                                "message": "An XML document is required.",
-                                "validator": "xsd",
-                            }
-                        ]
-                    )
             else:
                 compiled.validator.validate(payload)
         context = build_context(request, compiled, args, payload)
@@ -132,14 +140,7 @@ class RestEndpointDispatcher(Dispatcher):
             body = core_errors.jsonrpc_error(info, self.jsonrpc_id, debug=debug)
         else:
             body = core_errors.error_body(info, debug=debug)
-        headers = dict(info.headers)
-        headers.update(self._cors_headers())
-        response = Response(
-            core_snippet.dumps(body),
-            status=info.status,
-            headers=list(headers.items()),
-            content_type=JSON_CONTENT_TYPE,
-        )
+        response = error_response(info, body, self._cors_headers())
         self._log(info.status, info.message)
         return response
 
@@ -247,8 +248,7 @@ class RestEndpointDispatcher(Dispatcher):
         """In tests and dev mode (or when the system parameter asks for it),
         a payload that breaks the documented response schema is a server bug:
         500, with every violation in the log."""
-        ICP = self.request.env["ir.config_parameter"].sudo()
-        if not (config["dev_mode"] or ICP.get_param(VALIDATE_RESPONSES_PARAM)):
+        if not (config["dev_mode"] or param_enabled(self.request.env, VALIDATE_RESPONSES_PARAM)):
             return
         try:
             compiled.response_validator.validate(payload)

@@ -21,19 +21,18 @@ from odoo.http import request
 from .. import auth
 from ..core import errors as core_errors
 from ..core import openapi as core_openapi
+from ..dispatcher import JSON_CONTENT_TYPE, error_response, param_enabled
 from ..registry import get_table
 
 #: System parameter that serves the document (and the docs page) to anybody.
 PUBLIC_PARAM = "rest_endpoint.openapi_public"
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 _CACHE_SIZE = 32
 _cache = OrderedDict()  # (db, version, route group, server url) -> JSON bytes
 _cache_lock = threading.Lock()
 
 
 def is_public(env):
-    value = env["ir.config_parameter"].sudo().get_param(PUBLIC_PARAM) or ""
-    return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return param_enabled(env, PUBLIC_PARAM)
 
 
 def document_bytes(env, route_group, server_url):
@@ -73,11 +72,7 @@ def clear_cache():
 
 def _json_error(exc):
     info = core_errors.describe(exc)
-    return request.make_response(
-        json.dumps(core_errors.error_body(info)),
-        headers=[("Content-Type", JSON_CONTENT_TYPE), *info.headers.items()],
-        status=info.status,
-    )
+    return error_response(info, core_errors.error_body(info))
 
 
 class OpenApiController(http.Controller):

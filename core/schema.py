@@ -335,7 +335,19 @@ class XsdValidator:
         self._lock = threading.Lock()
 
     def validate(self, element):
-        """Raise :class:`RequestValidationError` listing every violation."""
+        """Raise :class:`RequestValidationError` listing every violation
+        (``element`` None: the document is missing)."""
+        if element is None:
+            raise_validation_error(
+                [
+                    {
+                        "path": "/",
+                        "line": None,
+                        "message": "An XML document is required.",
+                        "validator": "xsd",
+                    }
+                ]
+            )
         with self._lock:
             if self._schema.validate(element):
                 return
