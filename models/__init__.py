@@ -1,1 +1,9 @@
-from . import endpoint_endpoint, ir_http, rpc_guard
+from . import (
+    endpoint_checks,
+    endpoint_endpoint,
+    endpoint_publish,
+    endpoint_try_it,
+    exec_code,
+    ir_http,
+    rpc_guard,
+)

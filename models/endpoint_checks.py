@@ -1,0 +1,140 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Save-time checks of ``endpoint.endpoint``: what cannot be published is
+refused when it is saved, with a message that says why."""
+
+import werkzeug.exceptions
+
+from odoo import SUPERUSER_ID, api, models
+from odoo.exceptions import ValidationError
+
+from ..core import routes as core_routes
+from ..core import schema as core_schema
+from ..core.body import BODY_METHODS
+
+
+class EndpointEndpoint(models.Model):
+    _inherit = "endpoint.endpoint"
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+
+    @api.constrains("route", "request_method", "active")
+    def _check_route(self):
+        for rec in self:
+            route = rec.route
+            prefix = core_routes.reserved_prefix(route)
+            if prefix:
+                raise ValidationError(
+                    self.env._(
+                        "Route %(route)s is reserved for Odoo (%(prefix)s and everything "
+                        "under it). Use another path, such as /api/...",
+                        route=route,
+                        prefix=prefix,
+                    )
+                )
+            try:
+                parsed = core_routes.parse_route(route)
+            except core_routes.RouteError as exc:
+                raise ValidationError(str(exc)) from exc
+            rec._check_controller_collision(parsed)
+            if rec.active:
+                duplicate = self.search(
+                    [
+                        ("id", "!=", rec.id),
+                        ("route", "=", route),
+                        ("request_method", "=", rec.request_method),
+                    ],
+                    limit=1,
+                )
+                if duplicate:
+                    raise ValidationError(
+                        self.env._(
+                            "%(method)s %(route)s is already served by endpoint %(name)s.",
+                            method=rec.request_method,
+                            route=route,
+                            name=duplicate.name,
+                        )
+                    )
+
+    def _check_controller_collision(self, parsed):
+        """Refuse a route that a controller of an installed module serves."""
+        adapter = self.env["ir.http"].routing_map().bind("localhost")
+        probe = core_routes.sample_path(parsed)
+        try:
+            adapter.match(probe, method=self.request_method)
+            taken = True
+        except werkzeug.exceptions.NotFound:
+            taken = False
+        except werkzeug.exceptions.HTTPException:
+            taken = True  # served with another method, or a redirect: taken all the same
+        if not taken:
+            return
+        raise ValidationError(
+            self.env._(
+                "Route %(route)s collides with a route served by an installed module.",
+                route=parsed.route,
+            )
+        )
+
+    @api.constrains("route_type", "request_method")
+    def _check_route_type(self):
+        for rec in self:
+            if rec.route_type == "json" and rec.request_method != "POST":
+                raise ValidationError(
+                    self.env._("json (JSON-RPC) endpoints are served over POST only.")
+                )
+
+    @api.constrains("auth_type", "exec_as_user_id")
+    def _check_exec_as_user(self):
+        for rec in self:
+            if rec.auth_type == "public" and not rec.exec_as_user_id:
+                raise ValidationError(
+                    self.env._(
+                        "Public endpoint %(name)s needs an 'Exec as user': the public "
+                        "user has no rights to do anything useful.",
+                        name=rec.name,
+                    )
+                )
+
+    @api.constrains("exec_as_user_id")
+    def _check_exec_as_superuser(self):
+        for rec in self:
+            if rec.exec_as_user_id.id == SUPERUSER_ID:
+                raise ValidationError(
+                    self.env._(
+                        "Endpoints may not run as the superuser, which bypasses every "
+                        "access right. Pick a real user."
+                    )
+                )
+
+    @api.constrains("request_method", "request_content_type")
+    def _check_content_type(self):
+        for rec in self:
+            if rec.request_method in BODY_METHODS and not rec.request_content_type:
+                raise ValidationError(
+                    self.env._(
+                        "%(method)s endpoints need a request content type.",
+                        method=rec.request_method,
+                    )
+                )
+
+    @api.constrains("request_content_schema", "request_content_type", "response_schema")
+    def _check_schema(self):
+        for rec in self:
+            for text, media_type, label in (
+                (rec.request_content_schema, rec._media_type(), self.env._("request")),
+                (rec.response_schema, "application/json", self.env._("response")),
+            ):
+                try:
+                    core_schema.check_schema(text, media_type)
+                except core_schema.SchemaError as exc:
+                    raise ValidationError(
+                        self.env._("Invalid %(kind)s schema: %(error)s", kind=label, error=exc)
+                    ) from exc
+
+    @api.constrains("exec_mode", "code_snippet")
+    def _check_exec(self):
+        for rec in self:
+            getattr(rec, f"_validate_exec__{rec.exec_mode}", lambda: None)()
