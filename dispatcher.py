@@ -14,8 +14,17 @@ parsing (400), JSON-RPC envelope, schema (400), the snippet, the response.
 Every failure is raised, never returned, so ``odoo.http`` rolls the whole
 transaction back, and :meth:`handle_error` renders it through the single
 error contract of ``core/errors.py``.
+
+Odoo may run ``dispatch`` more than once for one request: after a
+serialization failure (``odoo.service.model.retrying``) and when a
+``readonly`` endpoint writes (``Request._serve_db`` starts again with a
+read/write cursor). The dispatcher object lives for the whole request, so
+the body is read from the socket once and kept here, and every pass parses
+the same bytes; the request is logged when its response is sent, so an
+attempt that was rolled back and retried is never logged.
 """
 
+import functools
 import logging
 import time
 import traceback
@@ -68,6 +77,9 @@ class RestEndpointDispatcher(Dispatcher):
         self.started = time.perf_counter()
         self.handler = None
         self.jsonrpc_id = None
+        self.attempts = 0
+        # The raw body, read once for all the passes of this request.
+        self._body = None
 
     @classmethod
     def is_compatible_with(cls, request):
@@ -93,10 +105,11 @@ class RestEndpointDispatcher(Dispatcher):
                 preflight.headers["Access-Control-Allow-Methods"] = ", ".join(methods)
                 preflight.headers["Access-Control-Allow-Headers"] = PREFLIGHT_HEADERS
                 preflight.headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
-            self._log(204)
+            self._log_when_sent(preflight)
             werkzeug.exceptions.abort(preflight)
 
     def dispatch(self, endpoint, args):
+        self.attempts += 1
         compiled = endpoint.compiled
         if compiled is None:
             raise core_errors.MethodNotAllowed(endpoint.entry.allowed_methods)
@@ -126,7 +139,7 @@ class RestEndpointDispatcher(Dispatcher):
 
     def post_dispatch(self, response):
         result = super().post_dispatch(response)
-        self._log(response.status_code)
+        self._log_when_sent(response)
         return result
 
     def handle_error(self, exc):
@@ -141,7 +154,7 @@ class RestEndpointDispatcher(Dispatcher):
         else:
             body = core_errors.error_body(info, debug=debug)
         response = error_response(info, body, self._cors_headers())
-        self._log(info.status, info.message)
+        self._log_when_sent(response, info.message)
         return response
 
     # ------------------------------------------------------------------
@@ -160,8 +173,7 @@ class RestEndpointDispatcher(Dispatcher):
             core_body.check_content_type(header, expected)
         if not has_body:
             return None, None
-        limit = self._max_body_size()
-        data = core_body.read_limited(_stream(httprequest), httprequest.content_length, limit)
+        data = self._request_body()
         mimetype, params = core_body.split_content_type(header)
         mimetype = expected or mimetype
         if mimetype in ("application/xml", "text/xml"):
@@ -199,16 +211,26 @@ class RestEndpointDispatcher(Dispatcher):
             )
         return params
 
+    def _request_body(self):
+        """The raw body, read from the socket on the first call (bounded by
+        the size limit: 413 beyond it) and the same bytes on every later
+        call, retries included: the stream can be read only once."""
+        if self._body is None:
+            httprequest = self.request.httprequest
+            self._body = core_body.read_limited(
+                _stream(httprequest), httprequest.content_length, self._max_body_size()
+            )
+        return self._body
+
     def _peek_jsonrpc_id(self):
         """The request's JSON-RPC id when the failure came before the body was
-        read (authentication, CORS, 405): the caller still gets its id back.
+        parsed (authentication, CORS, 405): the caller still gets its id back.
         Best effort: a body that cannot be read or parsed gives None."""
         httprequest = self.request.httprequest
-        length = httprequest.content_length
-        if not length or length > core_body.DEFAULT_MAX_BODY_SIZE:
+        if self._body is None and not httprequest.content_length:
             return None
         try:
-            envelope = core_body.parse_json(_stream(httprequest).read(length))
+            envelope = core_body.parse_json(self._request_body())
         except Exception:  # an error is already being answered
             return None
         return envelope.get("id") if isinstance(envelope, dict) else None
@@ -299,16 +321,30 @@ class RestEndpointDispatcher(Dispatcher):
         compiled = self.handler.compiled if self.handler is not None else None
         return f"endpoint {compiled.name!r} (#{compiled.id})" if compiled else "endpoint path"
 
-    def _log(self, status, message=None):
+    def _log_when_sent(self, response, message=None):
+        """Log the request when ``response`` is sent, with its status.
+
+        Each pass of a retried request builds its own response, and only the
+        last one reaches the client (WSGI closes it once sent): the log line
+        says what the client got, once, whatever the number of passes.
+        """
         httprequest = self.request.httprequest
-        _logger.info(
-            "%s %s -> %s, %s, %.1f ms%s",
+        status = response.status_code
+        line = (
             httprequest.method,
             httprequest.path.replace("\x00", "\\x00"),  # keep logs text
             status,
             self._label(),
-            (time.perf_counter() - self.started) * 1000,
+            f" ({self.attempts} attempts)" if self.attempts > 1 else "",
             f": {message}" if message and status >= 400 else "",
+        )
+        response.call_on_close(functools.partial(self._log, line))
+
+    def _log(self, line):
+        method, path, status, label, attempts, message = line
+        elapsed = (time.perf_counter() - self.started) * 1000
+        _logger.info(
+            "%s %s -> %s, %s, %.1f ms%s%s", method, path, status, label, elapsed, attempts, message
         )
 
 
