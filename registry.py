@@ -8,12 +8,12 @@ map of every controller of every module on its next request (about 0.1 ms per
 rule, so 75-210 ms with 1000 endpoints). Instead, each process keeps this
 table beside Odoo's map, on the registry object of the database:
 
-* a request whose path matches no published route never touches it beyond a
-  dict lookup (the ``ir.http._match`` override tries it first);
-* a request to a published route, or one that Odoo's map would answer with
-  404, reads the registry version (one indexed row) and reloads only the
-  records whose ``published_version`` changed, reusing compiled snippets,
-  schemas and route matchers of the others.
+* a request Odoo's own map serves never touches it (the ``ir.http._match``
+  override asks Odoo first: Odoo's routes always win);
+* a request Odoo's map would answer with 404 reads the registry version (one
+  indexed row), reloads only the records whose ``published_version``
+  changed, reusing compiled snippets, schemas and route matchers of the
+  others, and then looks the path up here.
 
 A sync commits the snapshot and the new version in the same transaction, so
 every process, on every server sharing the database, sees both at once, and a

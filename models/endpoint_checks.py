@@ -3,11 +3,11 @@
 """Save-time checks of ``endpoint.endpoint``: what cannot be published is
 refused when it is saved, with a message that says why."""
 
-import werkzeug.exceptions
-
 from odoo import SUPERUSER_ID, api, models
 from odoo.exceptions import ValidationError
 
+from .. import route_guard
+from ..core import route_overlap as core_route_overlap
 from ..core import routes as core_routes
 from ..core import schema as core_schema
 from ..core.body import BODY_METHODS
@@ -59,24 +59,27 @@ class EndpointEndpoint(models.Model):
                     )
 
     def _check_controller_collision(self, parsed):
-        """Refuse a route that a controller of an installed module serves."""
-        adapter = self.env["ir.http"].routing_map().bind("localhost")
-        probe = core_routes.sample_path(parsed)
-        try:
-            adapter.match(probe, method=self.request_method)
-            taken = True
-        except werkzeug.exceptions.NotFound:
-            taken = False
-        except werkzeug.exceptions.HTTPException:
-            taken = True  # served with another method, or a redirect: taken all the same
-        if not taken:
-            return
-        raise ValidationError(
-            self.env._(
-                "Route %(route)s collides with a route served by an installed module.",
-                route=parsed.route,
+        """Refuse a route that could take a path some installed controller
+        serves: Odoo's routes must answer as if no endpoint existed."""
+        if not core_route_overlap.first_segment_is_static(parsed):
+            raise ValidationError(
+                self.env._(
+                    "Route %(route)s starts with a parameter, so it could take paths of Odoo "
+                    "and of modules installed later. Start it with a fixed segment, such as "
+                    "/api/...",
+                    route=parsed.route,
+                )
             )
-        )
+        taken = route_guard.odoo_conflicts(self.env, parsed)
+        if taken:
+            raise ValidationError(
+                self.env._(
+                    "Route %(route)s can match paths served by an installed module "
+                    "(%(rules)s). Use another path, such as /api/...",
+                    route=parsed.route,
+                    rules=", ".join(sorted(taken)[:5]) + (", ..." if len(taken) > 5 else ""),
+                )
+            )
 
     @api.constrains("route_type", "request_method")
     def _check_route_type(self):

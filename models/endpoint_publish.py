@@ -14,6 +14,8 @@ import logging
 from odoo import models
 from odoo.tools import SQL
 
+from .. import route_guard
+from ..core import routes as core_routes
 from ..registry import LOG_TABLE, STATE_SEQUENCE, STATE_TABLE
 
 _logger = logging.getLogger(__name__)
@@ -141,3 +143,58 @@ class EndpointEndpoint(models.Model):
             "readonly": self.readonly,
             "group_ids": self.allowed_group_ids.ids,
         }
+
+    # ------------------------------------------------------------------
+    # Odoo's routes first, also after modules are installed
+    # ------------------------------------------------------------------
+
+    def _register_hook(self):
+        super()._register_hook()
+        if self.env.registry.updated_modules:
+            # Modules were installed or upgraded: their routes may now
+            # overlap published ones. Odoo's routes win at serve time anyway;
+            # this takes the endpoints out of the table and the OpenAPI
+            # document, and tells the administrator.
+            self._unpublish_shadowed()
+
+    def _unpublish_shadowed(self):
+        """Unpublish the published endpoints whose route can match a path an
+        installed controller serves; return them."""
+        cr = self.env.cr
+        cr.execute(
+            "SELECT id, published_config->>'route' FROM endpoint_endpoint"
+            " WHERE published_config IS NOT NULL"
+        )
+        shadowed = {}
+        for rid, route in cr.fetchall():
+            try:
+                taken = route_guard.odoo_conflicts(self.env, core_routes.parse_route(route))
+            except core_routes.RouteError:
+                continue  # cannot be served anyway (see registry.py)
+            if taken:
+                shadowed[rid] = (route, taken)
+        if not shadowed:
+            return self.browse()
+        records = self.browse(list(shadowed)).with_context(active_test=False)
+        for rec in records:
+            route, taken = shadowed[rec.id]
+            _logger.warning(
+                "Endpoint %r (#%s, %s %s) unpublished: its route can match paths now "
+                "served by an installed module (%s). Change its route and sync it again.",
+                rec.name,
+                rec.id,
+                rec.request_method,
+                route,
+                ", ".join(sorted(taken)[:5]),
+            )
+        version = self._bump_version(records.ids)
+        cr.execute(
+            SQL(
+                "UPDATE endpoint_endpoint SET published_config = NULL, published_version = %s,"
+                " registry_sync = FALSE WHERE id = ANY(%s)",
+                version,
+                records.ids,
+            )
+        )
+        records.invalidate_recordset(["published_config", "published_version", "registry_sync"])
+        return records

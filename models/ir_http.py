@@ -2,12 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Glue into Odoo's request handling: matching and authentication.
 
-``_match`` tries the published endpoints before Odoo's routing map. A path
-with a published route gets a rule of our routing type whatever the method,
-so a wrong method is a JSON 405 with the exact ``Allow`` header from our
-dispatcher, not werkzeug's HTML page. Requests to other paths cost a dict
-lookup and nothing else, unless Odoo's map answers 404: then the registry
-version is checked, in case another process published that path.
+``_match`` is the one door of every request of the database, Odoo's own
+included, so Odoo's routing map answers first: a path that some controller
+serves (with any method, or through a redirect) is Odoo's, whatever has been
+published; Odoo's requests pay nothing for the endpoints. Only when Odoo's
+map has nothing for the path are the published endpoints tried, after
+checking the registry version (one indexed read), in case another process
+published something. A path with a published route gets a rule of our
+routing type whatever the method, so a wrong method is a JSON 405 with the
+exact ``Allow`` header from our dispatcher, not werkzeug's HTML page.
 """
 
 from werkzeug.exceptions import NotFound
@@ -26,26 +29,17 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _match(cls, path_info):
-        table = get_table(request.env.registry)
-        hit = table.match(path_info)
-        fresh = False
-        if hit is not None:
-            # A published path: make sure it is still what we hold.
-            fresh = True
-            if table.refresh(request.env):
-                hit = table.match(path_info)
-        if hit is None:
-            try:
-                return super()._match(path_info)
-            except NotFound:
-                # Maybe published by another process since we last looked.
-                if not fresh and table.refresh(request.env):
-                    hit = table.match(path_info)
-                if hit is None:
-                    if table.is_api_path(path_info):
-                        # Answer this 404 (after Odoo's fallbacks) in JSON.
-                        request.dispatcher = RestEndpointDispatcher(request)
-                    raise
+        try:
+            return super()._match(path_info)
+        except NotFound:
+            table = get_table(request.env.registry)
+            table.refresh(request.env)
+            hit = table.match(path_info)
+            if hit is None:
+                if table.is_api_path(path_info):
+                    # Answer this 404 (after Odoo's fallbacks) in JSON.
+                    request.dispatcher = RestEndpointDispatcher(request)
+                raise
         entry, args = hit
         method = request.httprequest.method
         compiled = entry.methods.get(method)

@@ -6,4 +6,6 @@ from . import (
     test_openapi,
     test_pipeline,
     test_registry,
+    test_retry,
+    test_shadowing,
 )
