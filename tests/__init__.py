@@ -1,5 +1,6 @@
 from . import (
     test_backoffice,
+    test_concurrency,
     test_demo,
     test_install,
     test_multiprocess,

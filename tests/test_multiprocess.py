@@ -128,8 +128,9 @@ class OdooServer:
         return body["result"]
 
 
-@tagged("post_install", "-at_install")
-class TestTwoServers(BaseCase):
+class TwoServersCase(BaseCase):
+    """Two Odoo servers on the test database, started for each test."""
+
     def setUp(self):
         super().setUp()
         self.db = get_db_name()
@@ -168,6 +169,9 @@ class TestTwoServers(BaseCase):
             self.created.append(record.id)
             return record.id
 
+
+@tagged("post_install", "-at_install")
+class TestTwoServers(TwoServersCase):
     def test_sync_on_one_server_is_served_by_the_other(self):
         server_a, server_b = self.servers
         route = "/api/multi/hello"

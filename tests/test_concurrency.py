@@ -1,0 +1,115 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Concurrent writes to one record, over two real Odoo servers.
+
+Concurrent transactions that update the same row fail with a serialization
+error in all but one; Odoo rolls the losers back and runs their requests
+again (``odoo.service.model.retrying``). Every one of those requests must
+then succeed with its own body, and the record must end with one of the
+values that were sent. The demo's bearer PUT (with a JSON Schema) and a
+``readonly`` endpoint that writes (served again on a read/write cursor) are
+both hammered.
+
+This test commits (the servers only see committed data) and cleans up.
+"""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+import odoo
+from odoo.tests import tagged
+
+from .test_multiprocess import TwoServersCase
+
+CLIENTS = 48
+WRITE_PHONE = """
+partner = env["res.partner"].browse(params["pid"])
+partner.write({"phone": payload["phone"]})
+result = {"payload": {"phone": partner.phone}}
+"""
+SCHEMA = json.dumps(
+    {
+        "type": "object",
+        "required": ["phone"],
+        "additionalProperties": False,
+        "properties": {"phone": {"type": "string", "minLength": 3}},
+    }
+)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentWrites(TwoServersCase):
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            self.key = (
+                env["res.users.apikeys"]
+                .with_user(admin)
+                ._generate(None, "rest_endpoint concurrency test", None)
+            )
+            self.partner_id = env["res.partner"].create({"name": "Contended customer"}).id
+        self.addCleanup(self._cleanup_committed)
+
+    def _cleanup_committed(self):
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["res.users.apikeys"].search(
+                [("name", "=", "rest_endpoint concurrency test")]
+            )._remove()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def _hammer(self, path):
+        """PUT a distinct phone from each client, spread over both servers,
+        all at once; return the (sent phone, status, body) of each."""
+
+        def put(i):
+            server = self.servers[i % 2]
+            phone = f"+1 555 {i:04d}"
+            response = requests.put(
+                server.base + path,
+                data=json.dumps({"phone": phone}),
+                headers={
+                    "Authorization": f"Bearer {self.key}",
+                    "Content-Type": "application/json",
+                    "X-Odoo-Database": self.db,
+                },
+                timeout=120,
+            )
+            return phone, response.status_code, response.text
+
+        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+            return list(pool.map(put, range(CLIENTS)))
+
+    def _final_phone(self):
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT phone FROM res_partner WHERE id = %s", [self.partner_id])
+            return cr.fetchone()[0]
+
+    def _assert_all_written(self, results):
+        failures = [(phone, status, text) for phone, status, text in results if status != 200]
+        self.assertEqual(failures, [], f"{len(failures)} of {CLIENTS} writes refused")
+        for phone, _status, text in results:
+            self.assertIn(phone, text)  # each request ran with its own body
+        self.assertIn(self._final_phone(), {phone for phone, _s, _t in results})
+
+    def test_concurrent_puts_to_one_record_all_succeed(self):
+        results = self._hammer(f"/api/mobile/customer/{self.partner_id}")
+        self._assert_all_written(results)
+
+    def test_concurrent_writes_through_a_readonly_endpoint(self):
+        self._create(
+            route="/api/concurrency/ro/<int:pid>",
+            request_method="PUT",
+            request_content_type="application/json",
+            request_content_schema=SCHEMA,
+            auth_type="bearer",
+            readonly=True,
+            code_snippet=WRITE_PHONE,
+            registry_sync=True,
+        )
+        results = self._hammer(f"/api/concurrency/ro/{self.partner_id}")
+        self._assert_all_written(results)
