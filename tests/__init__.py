@@ -6,4 +6,5 @@ from . import (
     test_openapi,
     test_pipeline,
     test_registry,
+    test_security,
 )
