@@ -173,7 +173,10 @@ class RestEndpointDispatcher(Dispatcher):
                 httprequest.method, headers.get("Origin"), headers.get("Sec-Fetch-Site"), trusted
             )
         if refusal is None and compiled.config.get("csrf"):
-            refusal = f"Missing or invalid CSRF token. {core_origin.ADVICE}"
+            refusal = (
+                "Missing or invalid CSRF token: this endpoint requires Odoo's CSRF token "
+                "(X-CSRF-Token header or csrf_token parameter) on every unsafe call."
+            )
         if refusal is None:
             return None
         token = httprequest.headers.get("X-CSRF-Token") or httprequest.args.get("csrf_token")

@@ -126,8 +126,8 @@ class IrHttp(models.AbstractModel):
         if compiled.exec_as_user_id:
             if not active:
                 raise core_errors.InternalError(
-                    f"{label} runs as user #{run_as}, which is archived: unarchive that "
-                    "user or pick another 'Exec as user', then sync the endpoint."
+                    f"{label} runs as user #{run_as}, which is archived (or deleted): "
+                    "restore that user or pick another 'Exec as user', then sync the endpoint."
                 )
             if company_id and company_id not in company_ids:
                 raise core_errors.InternalError(
