@@ -5,11 +5,14 @@
 Odoo stores API keys hashed with pbkdf2 (6000 rounds), which costs about
 6.5 ms per check, on every request of JSON-2 or OCA's bearer endpoints. Here a
 key is verified with Odoo's own crypt context once; the process then keeps
-``HMAC(process secret, key) -> (key id, user id)``, never the key itself, and
-on each later request only checks that the key row still exists, has not
-expired and belongs to an active user: one primary-key lookup. Revoking
-(deleting) a key, letting it expire or archiving its user is therefore
-refused on the very next request, on every process.
+``HMAC(process secret, key) -> (key id, user id, stored hash, database
+uuid)``, never the key itself, and on each later request only checks that
+this very row (same owner, same stored hash) still exists in the same
+database (``database.uuid``), has not expired and belongs to an active user:
+one primary-key lookup. Revoking (deleting) a key, letting it expire or
+archiving its user is therefore refused on the very next request, on every
+process; and a database restored or duplicated under the same name, where the
+id may now hold another user's key, is verified afresh.
 """
 
 import hashlib
@@ -25,13 +28,15 @@ from .core.errors import Unauthorized
 
 _SECRET = os.urandom(32)
 _CACHE_SIZE = 4096
-_cache = OrderedDict()  # (dbname, keyed hash) -> (key id, user id)
+#: (dbname, keyed hash of the key) -> (key id, user id, stored hash, database uuid)
+_cache = OrderedDict()
 _lock = threading.Lock()
 
 _BEARER_RE = re.compile(r"^bearer[ \t]+([\x21-\x7e]+)[ \t]*$", re.IGNORECASE)
 
-_CANDIDATES = """
-    SELECT k.id, k.user_id, k.key
+_DATABASE_UUID = "(SELECT value FROM ir_config_parameter WHERE key = 'database.uuid')"
+_CANDIDATES = f"""
+    SELECT k.id, k.user_id, k.key, {_DATABASE_UUID}
       FROM res_users_apikeys k
       JOIN res_users u ON u.id = k.user_id
      WHERE k.index = %s
@@ -39,14 +44,21 @@ _CANDIDATES = """
        AND (k.scope IS NULL OR k.scope = 'rpc')
        AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
 """  # constant SQL
-_STILL_VALID = """
-    SELECT k.user_id
+# The same key row (same owner, same stored hash) in the same database: a
+# database restored or duplicated under the same name may hold another key,
+# of another user, under the id this process verified.
+_STILL_VALID = f"""
+    SELECT 1
       FROM res_users_apikeys k
       JOIN res_users u ON u.id = k.user_id
      WHERE k.id = %s
+       AND k.user_id = %s
+       AND k.key = %s
+       AND {_DATABASE_UUID} IS NOT DISTINCT FROM %s
        AND u.active
+       AND (k.scope IS NULL OR k.scope = 'rpc')
        AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
-"""
+"""  # constant SQL
 
 
 def bearer_token(header):
@@ -70,23 +82,23 @@ def authenticate(cr, header):
     cache_key = (cr.dbname, digest)
     hit = _cache.get(cache_key)
     if hit is not None:
-        key_id, _uid = hit
-        cr.execute(_STILL_VALID, [key_id])
-        row = cr.fetchone()
-        if row:
-            return row[0]
+        key_id, uid, hashed, db_uuid = hit
+        cr.execute(_STILL_VALID, [key_id, uid, hashed, db_uuid])
+        if cr.fetchone():
+            return uid
+        # Revoked, expired, archived, or another database under this name:
+        # forget it and verify the key afresh (a revoked key fails there).
         with _lock:
             _cache.pop(cache_key, None)
-        raise Unauthorized("Invalid API key: revoked, expired or its user is archived.")
     cr.execute(_CANDIDATES, [token[:INDEX_SIZE]])
-    for key_id, uid, hashed in cr.fetchall():
+    for key_id, uid, hashed, db_uuid in cr.fetchall():
         if KEY_CRYPT_CONTEXT.verify(token, hashed):
             with _lock:
-                _cache[cache_key] = (key_id, uid)
+                _cache[cache_key] = (key_id, uid, hashed, db_uuid)
                 while len(_cache) > _CACHE_SIZE:
                     _cache.popitem(last=False)
             return uid
-    raise Unauthorized("Invalid API key.")
+    raise Unauthorized("Invalid API key: unknown, revoked, expired, or its user is archived.")
 
 
 def forget_all():

@@ -1,9 +1,10 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Save-time checks of ``endpoint.endpoint``: what cannot be published is
-refused when it is saved, with a message that says why."""
+refused when it is saved, with a message that says why; and the cached state
+of the user an endpoint runs as, which the request pipeline re-checks."""
 
-from odoo import SUPERUSER_ID, api, models
+from odoo import SUPERUSER_ID, api, models, tools
 from odoo.exceptions import ValidationError
 
 from .. import route_guard
@@ -100,6 +101,47 @@ class EndpointEndpoint(models.Model):
                         name=rec.name,
                     )
                 )
+
+    @api.constrains("auth_type", "allowed_group_ids")
+    def _check_public_groups(self):
+        for rec in self:
+            if rec.auth_type == "public" and rec.allowed_group_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Public endpoint %(name)s cannot have allowed groups: anonymous "
+                        "callers belong to none, and the groups would not protect it. Use "
+                        "session or API key auth to restrict it to groups, or clear them.",
+                        name=rec.name,
+                    )
+                )
+
+    @api.constrains("company_id", "exec_as_user_id")
+    def _check_exec_as_company(self):
+        for rec in self:
+            user, company = rec.exec_as_user_id, rec.company_id
+            if user and company and company not in user.sudo().company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Endpoint %(name)s runs in company %(company)s, which its 'Exec as "
+                        "user' %(user)s may not access. Give the user that company, or pick "
+                        "another company or user.",
+                        name=rec.name,
+                        company=company.display_name,
+                        user=user.display_name,
+                    )
+                )
+
+    @api.model
+    @tools.ormcache("uid")
+    def _serving_user_state(self, uid):
+        """``(active, allowed company ids)`` of the user an endpoint runs as,
+        checked on every request at no query: Odoo clears this cache on every
+        process whenever a user's ``active`` flag or companies change (they
+        are among ``res.users._get_invalidation_fields``)."""
+        user = self.env["res.users"].sudo().with_context(active_test=False).browse(uid)
+        if not user.exists():
+            return False, ()
+        return user.active, tuple(user._get_company_ids())
 
     @api.constrains("exec_as_user_id")
     def _check_exec_as_superuser(self):

@@ -14,6 +14,7 @@ snapshot and the registry version, ``endpoint_try_it`` the curl example, and
 """
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..core import body as core_body
 from ..core import routes as core_routes
@@ -41,6 +42,11 @@ SERVING_FIELDS = (
 )
 
 BODY_METHODS = core_body.BODY_METHODS
+
+#: Written by the sync only (in SQL, see ``endpoint_publish._publish``): what
+#: callers are served must be what *Sync registry* published, never a value
+#: some other write put there.
+PUBLISHED_FIELDS = ("published_config", "published_version")
 
 
 class EndpointEndpoint(models.Model):
@@ -75,6 +81,10 @@ class EndpointEndpoint(models.Model):
         string="Exec as user",
         help="User the snippet runs as. Mandatory for public endpoints.",
     )
+    exec_as_user_archived = fields.Boolean(
+        compute="_compute_exec_as_user_archived",
+        help="The 'Exec as user' is archived: calls are refused with a 500.",
+    )
     request_content_type = fields.Selection(selection="_selection_request_content_type")
     request_content_schema = fields.Text(
         string="Request schema",
@@ -97,13 +107,15 @@ class EndpointEndpoint(models.Model):
     csrf = fields.Boolean(
         string="CSRF check",
         default=False,
-        help="Require Odoo's CSRF token on unsafe methods (for browser forms). "
-        "API clients send none: leave off.",
+        help="Require Odoo's CSRF token on every unsafe call, same-origin ones included. "
+        "Without it, session endpoints still refuse cross-site browser calls that carry "
+        "no token. API clients send none: leave off.",
     )
     cors = fields.Char(
         string="CORS origins",
         help="Allowed origins, comma-separated, or *. Empty: no CORS headers, so "
-        "cross-origin browser calls are denied.",
+        "cross-origin browser calls are denied. Listed origins may also call session "
+        "endpoints with the user's cookie; * does not open session endpoints to any site.",
     )
     readonly = fields.Boolean(
         help="Serve with a read-only database cursor (a write then retries read/write)."
@@ -182,6 +194,12 @@ class EndpointEndpoint(models.Model):
         for rec in self:
             rec.code_snippet_docs = docs
 
+    @api.depends("exec_as_user_id.active")
+    def _compute_exec_as_user_archived(self):
+        for rec in self:
+            user = rec.exec_as_user_id.sudo()
+            rec.exec_as_user_archived = bool(user) and not user.active
+
     @api.depends("registry_sync")
     def _compute_sync_state(self):
         for rec in self:
@@ -196,6 +214,15 @@ class EndpointEndpoint(models.Model):
 
     @api.model
     def _normalize_vals(self, vals):
+        """Values of a create or write, normalized; the published snapshot
+        is refused whoever writes it (the sync writes it in SQL)."""
+        protected = [name for name in PUBLISHED_FIELDS if name in vals]
+        if protected:
+            raise UserError(
+                self.env._(
+                    "%(fields)s can only be set by Sync registry.", fields=", ".join(protected)
+                )
+            )
         if "route" in vals:
             vals["route"] = core_routes.normalize_route(vals["route"])
         return vals

@@ -80,6 +80,13 @@ class IrHttp(models.AbstractModel):
                 )
         elif auth_type == "public":
             uid = None
+            if compiled.group_ids:
+                # refused at save time; a snapshot published before that
+                # check must not serve anonymous callers either
+                raise core_errors.InternalError(
+                    f"Endpoint {compiled.name!r} (#{compiled.id}) is public but has allowed "
+                    "groups, which anonymous callers cannot satisfy: refused."
+                )
         else:
             return getattr(cls, f"_authenticate_endpoint__{auth_type}")(compiled)
         if uid and compiled.group_ids:
@@ -91,4 +98,36 @@ class IrHttp(models.AbstractModel):
         run_as = compiled.exec_as_user_id or uid
         if not run_as:
             raise core_errors.InternalError(f"Endpoint {compiled.name!r} has no user to run as.")
-        request.update_env(user=run_as)
+        company_id = compiled.config.get("company_id")
+        context = None
+        if compiled.exec_as_user_id or company_id:
+            cls._check_run_as(compiled, run_as, company_id)
+        if company_id:
+            context = dict(request.env.context, allowed_company_ids=[company_id])
+        request.update_env(user=run_as, context=context)
+
+    @classmethod
+    def _check_run_as(cls, compiled, run_as, company_id):
+        """Refuse to run as an archived 'Exec as user', or in a company the
+        user the snippet runs as may not access (Odoo would only say "Access
+        to unauthorized or invalid companies" from deep inside the snippet).
+
+        Costs no query: the user's state is ormcached, and Odoo clears that
+        cache whenever a user's ``active`` flag or companies change.
+        """
+        active, company_ids = request.env["endpoint.endpoint"]._serving_user_state(run_as)
+        label = f"Endpoint {compiled.name!r} (#{compiled.id})"
+        if compiled.exec_as_user_id:
+            if not active:
+                raise core_errors.InternalError(
+                    f"{label} runs as user #{run_as}, which is archived (or deleted): "
+                    "restore that user or pick another 'Exec as user', then sync the endpoint."
+                )
+            if company_id and company_id not in company_ids:
+                raise core_errors.InternalError(
+                    f"{label} runs in company #{company_id}, which its 'Exec as user' "
+                    f"#{run_as} may not access: give the user that company, or change "
+                    "the endpoint's company, then sync the endpoint."
+                )
+        elif company_id and company_id not in company_ids:
+            raise core_errors.Forbidden("This endpoint runs in a company your user may not access.")

@@ -8,5 +8,6 @@ from . import (
     test_pipeline,
     test_registry,
     test_retry,
+    test_security,
     test_shadowing,
 )
