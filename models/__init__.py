@@ -1,6 +1,9 @@
+# The file that defines endpoint.endpoint comes before the ones extending it.
+from . import endpoint_endpoint
+
+# isort: split
 from . import (
     endpoint_checks,
-    endpoint_endpoint,
     endpoint_publish,
     endpoint_try_it,
     exec_code,
