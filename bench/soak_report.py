@@ -3,6 +3,7 @@
 exit non-zero."""
 
 import datetime
+import json
 import subprocess
 from collections import Counter
 
@@ -133,18 +134,30 @@ def report(args, plan, records, elapsed, outcome, rss, sync):
 
 
 def _samples(records, outcome, per_kind=3):
+    """A few examples of each problem: distinct error answers first."""
     out = []
     seen = Counter()
     for r in records:
         if r.status != EXPECTED[r.kind]:
-            key = (r.kind, r.status)
-            seen[key] += 1
-            if seen[key] <= per_kind:
-                out.append(f"{r.kind} answered {r.status or 'nothing'}: `{_flat(r.error)}`")
+            text = f"{r.kind} answered {r.status or 'nothing'}: `{_flat(_message(r.error))}`"
+            seen[text] += 1
+            if seen[text] == 1 and len(seen) <= per_kind * 3:
+                out.append(text)
+    out = [f"{text} ({seen[text]} time{'s' if seen[text] > 1 else ''})" for text in out]
     for key, label in CHECKS:
         for item in (outcome.get(key) or [])[:per_kind]:
             out.append(f"{label.split(':')[0]}: `{_flat(item)}`")
     return out
+
+
+def _message(body):
+    """The gist of an error answer: its message and first detail."""
+    try:
+        data = json.loads(body)
+        details = data.get("errors") or [{}]
+        return f"{data['message']} {details[0].get('path', '')} {details[0].get('message', '')}"
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return body
 
 
 def _flat(text, limit=240):
