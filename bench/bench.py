@@ -18,22 +18,16 @@ figure reported is a ratio within one run: this machine is shared and noisy.
 import argparse
 import datetime
 import json
-import math
 import os
-import platform
 import re
-import shlex
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import requests
+from benchlib import HERE, Odoo, log, machine, med, span, write_results
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
 DB_OURS = "rest_endpoint_bench"
 DB_OCA = "rest_endpoint_bench_oca"
 DB_PLAIN = "rest_endpoint_bench_plain"
@@ -62,98 +56,6 @@ properties:
         price: {type: number, minimum: 0}
 """
 SCALE_EXTRA = 990  # 10 -> 1000 published endpoints
-
-
-def log(msg):
-    print(f"[bench] {msg}", file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------------------
-# Odoo processes
-# ---------------------------------------------------------------------------
-
-
-class Odoo:
-    def __init__(self, addons_path, workdir):
-        self.cmd = shlex.split(os.environ["RE_BENCH_ODOO"])
-        self.addons_path = addons_path
-        self.workdir = workdir
-        self.port = None
-        self.proc = None
-
-    def run(self, *args, stdin=None):
-        cmd = [*self.cmd, *args[:1], f"--addons-path={self.addons_path}", *args[1:]]
-        if args[0] != "shell":
-            cmd = [*self.cmd, f"--addons-path={self.addons_path}", *args]
-        result = subprocess.run(cmd, input=stdin, capture_output=True, text=True, check=False)
-        if result.returncode:
-            sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
-            raise RuntimeError(f"odoo {' '.join(args[:3])} failed")
-        return result.stdout
-
-    def shell(self, db, script):
-        out = self.run("shell", "-d", db, "--no-http", "--log-level=warn", stdin=script)
-        found = re.findall(r"^RESULT=(.*)$", out, re.MULTILINE)
-        if not found:
-            raise RuntimeError(f"no RESULT from shell script on {db}:\n{out[-2000:]}")
-        return json.loads(found[-1])
-
-    def install(self, db, modules, demo=False, reuse=False):
-        exists = subprocess.run(
-            ["psql", "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{db}'"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-        if exists and reuse:
-            if "rest_endpoint," in modules:  # the code under test may have changed
-                self.run("-d", db, "-u", "rest_endpoint", "--stop-after-init", "--no-http")
-            return
-        if exists:
-            subprocess.run(["dropdb", db], check=True)
-        log(f"creating {db} with {modules}")
-        args = ["-d", db, "-i", modules, "--stop-after-init", "--no-http", "--log-level=warn"]
-        self.run(*args, *(["--with-demo"] if demo else []))
-
-    def start_server(self, port):
-        self.port = port
-        logfile = os.path.join(self.workdir, "odoo-server.log")
-        cmd = [
-            *self.cmd,
-            f"--addons-path={self.addons_path}",
-            "--workers=2",
-            "--max-cron-threads=0",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            "--db-filter=^rest_endpoint_bench",
-            f"--logfile={logfile}",
-            "--log-level=warn",
-            "--limit-time-cpu=600",
-            # Never recycle a worker mid-run (the default recycles after 65536
-            # requests, and the new worker reloads every registry).
-            "--limit-request=100000000",
-            "--limit-time-real=1200",
-        ]
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url("/web/health"), timeout=2).ok:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.3)
-        raise RuntimeError(f"server did not start, see {logfile}")
-
-    def stop_server(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
 
 
 SETUP_COMMON = """
@@ -530,30 +432,6 @@ class Bench:
 # ---------------------------------------------------------------------------
 
 
-def med(values):
-    values = [v for v in values if not math.isnan(v)]  # a run where wrk saw no reply
-    return statistics.median(values) if values else float("nan")
-
-
-def span(values, fmt="{:.0f}"):
-    kept = [v for v in values if not math.isnan(v)]
-    if not kept:
-        return "n/a"
-    return f"{fmt.format(med(kept))} ({fmt.format(min(kept))}-{fmt.format(max(kept))})"
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
-
-
 def report(bench, args):
     res = bench.results
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -646,15 +524,8 @@ def report(bench, args):
     if bench.notes:
         lines += ["Notes:", "", *[f"- {n}" for n in bench.notes], ""]
     text = "\n".join(lines)
-    (HERE / "RESULTS.md").write_text(text)
-    readme = REPO / "README.md"
-    content = readme.read_text()
-    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
-    if start in content and end in content:
-        head, rest = content.split(start, 1)
-        _old, tail = rest.split(end, 1)
-        body = text.replace("# Benchmark results\n\n", "").replace("\n## ", "\n### ")
-        readme.write_text(f"{head}{start}\n{body}\n{end}{tail}")
+    # keeps the soak section (bench/soak) and mirrors the file in the README
+    write_results(bench=text)
     print(text)
 
 
