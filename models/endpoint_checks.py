@@ -75,8 +75,8 @@ class EndpointEndpoint(models.Model):
         if taken:
             raise ValidationError(
                 self.env._(
-                    "Route %(route)s can match paths served by an installed module "
-                    "(%(rules)s). Use another path, such as /api/...",
+                    "Route %(route)s collides with routes served by an installed module: "
+                    "it can match their paths (%(rules)s). Use another path, such as /api/...",
                     route=parsed.route,
                     rules=", ".join(sorted(taken)[:5]) + (", ..." if len(taken) > 5 else ""),
                 )
