@@ -6,13 +6,21 @@ name, message, headers), and :func:`error_body` renders it in the shape of
 Odoo 19's JSON-2 errors, ``{"name", "message", "arguments", "context"}``,
 plus ``"errors"`` (the violation list) for validation failures. The
 traceback (``"debug"``) is added only when the caller passes one, which the
-dispatcher does in dev mode only: JSON-2 sends it to everybody, we do not.
+dispatcher does only when Odoo runs with ``--dev=rest_endpoint_tracebacks``:
+JSON-2 sends it to everybody in any dev mode, we do not.
+
+What a caller may learn is decided here too: every 5xx has the same name and
+message (the real exception goes to the server log, where ``odoo.http``
+writes it with its traceback), database errors only say what kind of data
+was refused, and access errors can be made generic for callers who are not
+the user the code ran as (:func:`describe`'s ``hide_access_details``).
 
 Odoo's exceptions are recognised by their qualified class names along the
 MRO, so this module needs no Odoo import and is unit-tested on its own.
 """
 
 import logging
+import math
 from dataclasses import dataclass, field
 
 #: Status of Odoo (and psycopg2) exceptions, by qualified class name; the
@@ -25,7 +33,45 @@ STATUS_BY_EXCEPTION = {
     "odoo.exceptions.UserError": 400,
     "odoo.exceptions.ConcurrencyError": 409,
     "psycopg2.errors.UniqueViolation": 409,
+    "psycopg2.errors.ExclusionViolation": 409,
+    "psycopg2.IntegrityError": 400,
+    # Data errors that, behind a REST endpoint, come from the caller's values:
+    # an id or quantity too large for its column (an ``<int:...>`` path with
+    # a raised ``max``, a number in a body), text where the column wants a
+    # number or an id. Other data errors (division by zero in SQL, ...) are
+    # the code's bugs and stay 500s.
+    "psycopg2.errors.NumericValueOutOfRange": 400,
+    "psycopg2.errors.InvalidTextRepresentation": 400,
 }
+
+#: Safe messages of the non-exposed exceptions above (their own text holds
+#: SQL, table, constraint or column names); the others get ``REASONS``.
+SAFE_MESSAGES = {
+    "psycopg2.errors.UniqueViolation": "The data conflicts with an existing record.",
+    "psycopg2.errors.ExclusionViolation": "The data conflicts with an existing record.",
+    "psycopg2.IntegrityError": "The data breaks a database constraint.",
+    "psycopg2.errors.NumericValueOutOfRange": (
+        "A number is out of the range the database can store."
+    ),
+    "psycopg2.errors.InvalidTextRepresentation": (
+        "A value does not have the type the database expects (a number or an id?)."
+    ),
+}
+
+#: Causes that refine the status of the exception raised ``from`` them. Odoo
+#: (``odoo.service.model.retrying``) turns every IntegrityError of a request
+#: into a ValidationError ``from`` it, with a message written for users: a
+#: duplicate stays a 409, with that message.
+STATUS_BY_CAUSE = {
+    "psycopg2.errors.UniqueViolation": 409,
+    "psycopg2.errors.ExclusionViolation": 409,
+}
+
+#: Access errors name the user the code ran as, its groups, the record rules
+#: and the records: :func:`describe` replaces their text with this one for
+#: callers who are not that user.
+ACCESS_EXCEPTIONS = {"odoo.exceptions.AccessError", "odoo.exceptions.AccessDenied"}
+GENERIC_ACCESS_MESSAGE = "Access denied: this operation is not allowed."
 
 #: Exceptions whose message may be shown to the caller: they are written for
 #: end users. Any other exception is a bug or an outage: its message may hold
@@ -56,6 +102,10 @@ REASONS = {
     413: "Payload Too Large",
     415: "Unsupported Media Type",
     500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 
 #: JSON-RPC 2.0 error codes for the failures the spec names; other failures
@@ -190,15 +240,21 @@ def qualified_names(exc):
     return [f"{cls.__module__}.{cls.__qualname__}" for cls in type(exc).__mro__]
 
 
-def describe(exc):
-    """Map any exception to the :class:`ErrorInfo` the caller will see."""
-    if isinstance(exc, InternalError):
-        return _generic_500(exc.error_name)
+def describe(exc, *, hide_access_details=False):
+    """Map any exception to the :class:`ErrorInfo` the caller will see.
+
+    ``hide_access_details``: the caller is not the user the code ran as (a
+    ``public`` endpoint, or any endpoint with another *Exec as user*), so an
+    access error's text, which describes that user's rights, is replaced by
+    :data:`GENERIC_ACCESS_MESSAGE`; ``odoo.http`` logs the original.
+    """
     if isinstance(exc, ValueError) and str(exc) == NUL_IN_TEXT:
         return describe(
             BadRequest("Text may not contain the NUL character (U+0000): it cannot be stored.")
         )
     if isinstance(exc, ApiError):
+        if exc.status >= 500:
+            return _generic_5xx(exc.status)
         return ErrorInfo(
             status=exc.status,
             name=exc.error_name,
@@ -213,7 +269,7 @@ def describe(exc):
     code = getattr(exc, "code", None)
     if "werkzeug.exceptions.HTTPException" in names and isinstance(code, int):
         if code >= 500:
-            return _generic_500(name, status=code)
+            return _generic_5xx(code)
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         message = exc.description or REASONS.get(code, "Error")
         return ErrorInfo(
@@ -224,25 +280,51 @@ def describe(exc):
             headers=headers,
             jsonrpc_code=code,
         )
-    status = next((STATUS_BY_EXCEPTION[n] for n in names if n in STATUS_BY_EXCEPTION), None)
+    status = _lookup(STATUS_BY_EXCEPTION, names)
     if status is None:
-        return _generic_500(name)
-    if EXPOSED_EXCEPTIONS.intersection(names):
+        return _generic_5xx(500)
+    status = _cause_status(exc) or status
+    if hide_access_details and ACCESS_EXCEPTIONS.intersection(names):
+        message = GENERIC_ACCESS_MESSAGE
+        arguments = [message, status]
+    elif EXPOSED_EXCEPTIONS.intersection(names):
         message = str(exc.args[0]) if exc.args else REASONS[status]
         arguments = [_jsonable(a) for a in exc.args]
     else:
-        message = REASONS[status]
+        message = _lookup(SAFE_MESSAGES, names) or REASONS[status]
         arguments = [message, status]
     return ErrorInfo(
         status=status, name=name, message=message, arguments=arguments, jsonrpc_code=status
     )
 
 
-def _generic_500(name, status=500):
+def _lookup(table, names):
+    """The value of the first of ``names`` (an MRO) found in ``table``."""
+    return next((table[n] for n in names if n in table), None)
+
+
+def _cause_status(exc):
+    """The status :data:`STATUS_BY_CAUSE` gives the explicit cause chain
+    (``raise ... from cause``) of ``exc``, or None."""
+    seen = set()
+    cause = exc.__cause__
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        status = _lookup(STATUS_BY_CAUSE, qualified_names(cause))
+        if status is not None:
+            return status
+        cause = cause.__cause__
+    return None
+
+
+def _generic_5xx(status):
+    """Any server-side failure, whatever raised it: one name, one message.
+    The class of the exception alone (``builtins.ZeroDivisionError``,
+    ``psycopg2.errors.UndefinedColumn``) tells an attacker about the code."""
     message = REASONS.get(status, REASONS[500])
     return ErrorInfo(
         status=status,
-        name=name,
+        name=InternalError.error_name,
         message=message,
         arguments=[message, status],
         jsonrpc_code=JSONRPC_INTERNAL_ERROR,
@@ -250,6 +332,8 @@ def _generic_500(name, status=500):
 
 
 def _jsonable(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # error bodies are strict JSON too
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple):

@@ -152,7 +152,11 @@ def dumps(payload):
     """Serialise a payload as compact UTF-8 JSON bytes."""
     try:
         return json.dumps(
-            payload, default=json_default, ensure_ascii=False, separators=(",", ":")
+            payload,
+            default=json_default,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,  # NaN and Infinity are not JSON: a bug, not a body
         ).encode()
     except (TypeError, ValueError) as exc:
         raise SnippetResultError(f"The payload cannot be serialised as JSON: {exc}") from exc

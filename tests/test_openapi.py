@@ -178,7 +178,9 @@ class TestOpenApiDocument(OpenApiCase):
         self.assertEqual(params("string")["code"]["minLength"], 3)
         self.assertEqual(params("string")["code"]["maxLength"], 3)
         self.assertEqual(params("string")["name"]["type"], "string")
-        self.assertEqual(params("int")["item_id"], {"type": "integer", "minimum": 0})
+        self.assertEqual(
+            params("int")["item_id"], {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
+        )
         self.assertEqual(params("int")["delta"], {"type": "integer"})
         self.assertEqual(params("float")["ratio"]["type"], "number")
         self.assertEqual(params("path")["rest"]["type"], "string")

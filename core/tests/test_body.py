@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from core import body
+from core import body, snippet
 from core.body import (
     DEFAULT_MAX_BODY_SIZE,
     MAX_DEPTH,
@@ -227,8 +227,27 @@ def test_json_utf8_is_strict_even_for_latin1_bytes():
             "Malformed JSON: Expecting ',' delimiter at line 3, column 3 (char 13).",
         ),
         (b'{"a": 1} x', "Malformed JSON: Extra data at line 1, column 10 (char 9)."),
-        (b"[NaN]", "Malformed JSON: NaN is not valid JSON."),
-        (b'{"a": -Infinity}', "Malformed JSON: -Infinity is not valid JSON."),
+        (b"[NaN]", "Malformed JSON: NaN is not valid JSON at line 1, column 2 (char 1)."),
+        (
+            b'{"a": -Infinity}',
+            "Malformed JSON: -Infinity is not valid JSON at line 1, column 7 (char 6).",
+        ),
+        (b"[Infinity]", "Malformed JSON: Infinity is not valid JSON at line 1, column 2 (char 1)."),
+        (
+            b'{"1e999": "-1e999 in a string", "n": [1.5, 2e3, 1e-999, 99],\n "x": 1e999}',
+            "Malformed JSON: 1e999 is out of range (JSON numbers must be finite doubles)"
+            " at line 2, column 7 (char 67).",
+        ),
+        (
+            b"[-1.0e999]",
+            "Malformed JSON: -1.0e999 is out of range (JSON numbers must be finite doubles)"
+            " at line 1, column 2 (char 1).",
+        ),
+        (
+            b'{"esc\\"aped": "\\" 1e999", "v": 12345678901234567890e300}',
+            "Malformed JSON: 12345678901234567890e300 is out of range (JSON numbers must be"
+            " finite doubles) at line 1, column 32 (char 31).",
+        ),
     ],
 )
 def test_json_malformed(data, message):
@@ -550,3 +569,11 @@ def test_nul_refused(data, mimetype):
 
 def test_escaped_backslash_u0000_is_text_not_nul():
     assert parse_body(b'{"a": "x\\\\u0000"}', "application/json") == {"a": "x\\u0000"}
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_non_finite_results_are_not_serialised(value):
+    # json.dumps would write Infinity/NaN: invalid JSON for every client
+    with pytest.raises(snippet.SnippetResultError, match="cannot be serialised"):
+        snippet.dumps({"x": value})
+    assert snippet.dumps({"x": 1e308}) == b'{"x":1e+308}'

@@ -82,8 +82,12 @@ def placeholder(route):
 @pytest.mark.parametrize(
     ("route", "expected"),
     [
-        ("/a/<int:x>", {"type": "integer", "minimum": 0}),
-        ("/a/<int(signed=True):x>", {"type": "integer"}),
+        ("/a/<int:x>", {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
+        (
+            "/a/<int(signed=True):x>",
+            {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1},
+        ),
+        ("/a/<int(max=10000000000):x>", {"type": "integer", "minimum": 0, "maximum": 10**10}),
         ("/a/<int(min=5, max=9):x>", {"type": "integer", "minimum": 5, "maximum": 9}),
         ("/a/<int(fixed_digits=4):x>", {"type": "string", "pattern": "^\\d{4}$"}),
         ("/a/<uuid:x>", {"type": "string", "format": "uuid"}),

@@ -155,3 +155,31 @@ def test_router_discard_only_its_target():
     router.set("/api/a", "GET", "new")
     router.discard("/api/a", "GET", "old")
     assert router.match("/api/a")[0].methods == {"GET": "new"}
+
+
+@pytest.mark.parametrize(
+    ("route", "path", "expected"),
+    [
+        # ids are PostgreSQL integers: a larger value is no id, so no match
+        ("/api/c/<int:cid>", "/api/c/2147483647", {"cid": 2**31 - 1}),
+        ("/api/c/<int:cid>", "/api/c/2147483648", None),
+        ("/api/c/<int:cid>", "/api/c/99999999999999999999", None),
+        # over Python's 4300-digit limit for int(): no ValueError, no match
+        ("/api/c/<int:cid>", "/api/c/" + "9" * 5000, None),
+        ("/api/c/<int(signed=True):n>", "/api/c/-2147483648", {"n": -(2**31)}),
+        ("/api/c/<int(signed=True):n>", "/api/c/-2147483649", None),
+        # the route's own bounds win
+        ("/api/c/<int(max=10000000000):n>", "/api/c/9999999999", {"n": 9999999999}),
+        ("/api/c/<int(max=9):n>", "/api/c/10", None),
+        ("/api/c/<int(min=10):n>", "/api/c/10", {"n": 10}),
+        ("/api/c/<int(min=10):n>", "/api/c/9", None),
+        # a float path never reads as inf
+        ("/api/f/<float:x>", "/api/f/1.5", {"x": 1.5}),
+        ("/api/f/<float:x>", "/api/f/" + "9" * 400 + ".5", None),
+    ],
+)
+def test_router_numeric_bounds(route, path, expected):
+    router = Router()
+    router.set(route, "GET", "target")
+    found = router.match(path)
+    assert (found[1] if found else None) == expected
