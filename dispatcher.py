@@ -48,6 +48,11 @@ PREFLIGHT_MAX_AGE = "86400"
 PREFLIGHT_HEADERS = "Authorization, Content-Type, Accept, X-Odoo-Database, X-CSRF-Token"
 MAX_BODY_PARAM = "rest_endpoint.max_body_size"
 VALIDATE_RESPONSES_PARAM = "rest_endpoint.validate_responses"
+#: The ``--dev`` feature (``--dev=rest_endpoint_tracebacks``, alone or among
+#: others) that adds the traceback to error bodies (``debug``), for every
+#: caller. Only this explicit opt-in does: a server started with
+#: ``--dev=reload`` or ``--dev=all`` for convenience must not show its code.
+TRACEBACKS_DEV_MODE = "rest_endpoint_tracebacks"
 
 
 def param_enabled(env, key):
@@ -81,6 +86,9 @@ class RestEndpointDispatcher(Dispatcher):
         self.attempts = 0
         # The raw body, read once for all the passes of this request.
         self._body = None
+        # Set by ir.http's authentication: False once the caller is known to
+        # be the user the code runs as (see core.errors.describe).
+        self.hide_access_details = True
 
     @classmethod
     def is_compatible_with(cls, request):
@@ -144,9 +152,13 @@ class RestEndpointDispatcher(Dispatcher):
 
     def handle_error(self, exc):
         # odoo.http logs the exception itself: with its traceback when it is
-        # unexpected, as one line at its ``loglevel`` when it is ours.
-        info = core_errors.describe(exc)
-        debug = "".join(traceback.format_exception(exc)) if config["dev_mode"] else None
+        # unexpected, as one line at its ``loglevel`` when it is ours. With
+        # ``--dev=werkzeug`` it is called after the cursor is gone (see
+        # odoo.http's _update_served_exception): nothing here uses the env.
+        info = core_errors.describe(exc, hide_access_details=self.hide_access_details)
+        debug = None
+        if TRACEBACKS_DEV_MODE in config["dev_mode"]:
+            debug = "".join(traceback.format_exception(exc))
         if self._route_type() == "json":
             if self.jsonrpc_id is None:
                 self.jsonrpc_id = self._peek_jsonrpc_id()

@@ -104,6 +104,10 @@ class IrHttp(models.AbstractModel):
             cls._check_run_as(compiled, run_as, company_id)
         if company_id:
             context = dict(request.env.context, allowed_company_ids=[company_id])
+        if isinstance(request.dispatcher, RestEndpointDispatcher):
+            # An access error describes the rights of the user the code runs
+            # as: only that user may read it (public callers never).
+            request.dispatcher.hide_access_details = run_as != uid
         request.update_env(user=run_as, context=context)
 
     @classmethod

@@ -2,6 +2,7 @@ from . import (
     test_backoffice,
     test_concurrency,
     test_demo,
+    test_errors_http,
     test_install,
     test_multiprocess,
     test_openapi,
