@@ -16,7 +16,6 @@ import codecs
 import csv
 import io
 import json
-import math
 import operator
 import re
 import urllib.parse
@@ -26,6 +25,7 @@ from lxml import etree
 from werkzeug.http import parse_options_header
 
 from .errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType
+from .json_numbers import NonFiniteNumber, finite_float, non_finite_message, reject_constant
 
 DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 #: Methods whose requests carry a body, so a declared content type is required.
@@ -193,13 +193,8 @@ def decode(data, charset=None):
 
 
 def parse_json(data, charset=None):
-    """Parse a JSON body; see :data:`MAX_DEPTH` for the nesting limit.
-
-    Numbers must be finite: ``NaN`` and ``Infinity`` are not JSON, and
-    Python would read ``1e999`` as ``inf``, which no schema bound catches,
-    no column stores, and which would be echoed back as invalid JSON. They
-    are refused here, with their position, like any other syntax error.
-    """
+    """Parse a JSON body; see :data:`MAX_DEPTH` for the nesting limit and
+    ``json_numbers`` for why numbers must be finite."""
     text = decode(data, charset)
     raw = data if codecs.lookup((charset or "utf-8").strip()).name == "utf-8" else text.encode()
     if _JSON_NUL_RE.search(text):
@@ -207,66 +202,17 @@ def parse_json(data, charset=None):
     if json_too_deep(raw, MAX_DEPTH):
         raise MalformedBody(f"Malformed JSON: nesting too deep (more than {MAX_DEPTH} levels).")
     try:
-        return json.loads(text, parse_float=_finite_float, parse_constant=_reject_constant)
+        return json.loads(text, parse_float=finite_float, parse_constant=reject_constant)
     except json.JSONDecodeError as exc:
         raise MalformedBody(
             f"Malformed JSON: {exc.msg} at line {exc.lineno}, column {exc.colno} (char {exc.pos})."
         ) from exc
     except NonFiniteNumber as exc:
-        raise MalformedBody(_non_finite_message(text, exc.token)) from exc
+        raise MalformedBody(f"Malformed JSON: {non_finite_message(text, exc.token)}.") from exc
     except RecursionError as exc:  # only if MAX_DEPTH were raised too high
         raise MalformedBody("Malformed JSON: nesting too deep.") from exc
     except ValueError as exc:  # integers over 4300 digits
         raise MalformedBody(f"Malformed JSON: {exc}.") from exc
-
-
-class NonFiniteNumber(ValueError):
-    """A JSON number that is not a finite double, or NaN/Infinity."""
-
-    def __init__(self, token):
-        super().__init__(token)
-        self.token = token
-
-
-def _finite_float(token):
-    value = float(token)
-    if math.isinf(value):  # a literal never reads as NaN
-        raise NonFiniteNumber(token)
-    return value
-
-
-def _reject_constant(name):
-    raise NonFiniteNumber(name)
-
-
-_CONSTANTS = ("NaN", "Infinity", "-Infinity")
-# A JSON string, or a number or constant outside strings (group 1).
-_JSON_SCAN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)')
-
-
-def _non_finite_message(text, token):
-    """Name the refused number with its position. The decoder's callbacks do
-    not get one, so on this (error) path only, the text is scanned again for
-    the first number outside strings that is not finite: the one the decoder
-    stopped at, as everything before it parsed."""
-    if token in _CONSTANTS:
-        what = f"{token} is not valid JSON"
-    else:
-        what = f"{token} is out of range (JSON numbers must be finite doubles)"
-    for match in _JSON_SCAN_RE.finditer(text):
-        found = match.group(1)
-        if found is None or not (found in _CONSTANTS or _is_infinite(found)):
-            continue
-        pos = match.start(1)
-        line = text.count("\n", 0, pos) + 1
-        column = pos - text.rfind("\n", 0, pos)
-        return f"Malformed JSON: {what} at line {line}, column {column} (char {pos})."
-    return f"Malformed JSON: {what}."
-
-
-def _is_infinite(number):
-    # integers are read exactly (as int), only floats overflow
-    return any(c in number for c in ".eE") and math.isinf(float(number))
 
 
 _BRACKETS = b"[]{}"

@@ -80,7 +80,8 @@ ERROR_COMPONENTS = {
             },
             "debug": {
                 "type": "string",
-                "description": "The server traceback; only when the server runs in dev mode.",
+                "description": "The server traceback; only when the server runs with "
+                "--dev=rest_endpoint_tracebacks.",
             },
         },
         "additionalProperties": False,
@@ -532,10 +533,10 @@ class _Builder:
                 400,
                 "Bad request: malformed body, a body that breaks the request schema "
                 "(every violation in 'errors'), or a UserError/ValidationError of the "
-                "endpoint's code (its message kept)."
+                "endpoint's code (its message kept), or a value the database refuses."
                 if has_body
                 else "Bad request: a UserError/ValidationError of the endpoint's code "
-                "(its message kept).",
+                "(its message kept), or a value the database refuses.",
             ),
             (
                 401,
@@ -547,15 +548,16 @@ class _Builder:
             (
                 403,
                 "Forbidden: the caller is not in an allowed group, a CSRF token is "
-                "missing, or the endpoint's code hit an access right (AccessError).",
+                "missing, or the endpoint's code hit an access right (AccessError; "
+                "its text is shown only to a caller the code runs as).",
             ),
             (
                 404,
                 "Not found: no published endpoint matches the path (e.g. a path "
-                "parameter of the wrong type), or the endpoint's code raised NotFound "
-                "or MissingError.",
+                "parameter of the wrong type or out of range), or the endpoint's code "
+                "raised NotFound or MissingError.",
             ),
-            (409, "Conflict raised by the endpoint's code (or a uniqueness violation)."),
+            (409, "Conflict raised by the endpoint's code, or a duplicate of an existing record."),
         ]
         if has_body:
             statuses += [

@@ -43,7 +43,8 @@ VARIABLES = (
     (
         "exceptions",
         "odoo.exceptions UserError, ValidationError (both 400), AccessError (403) and "
-        "MissingError (404).",
+        "MissingError (404). An AccessError's text reaches only a caller the code runs "
+        "as (never a public one): raise werkzeug's Forbidden to word a 403 yourself.",
     ),
     ("hashlib", "hashlib's constructors (sha256, sha512, md5, new, ...)."),
     ("hmac", "hmac.new and hmac.compare_digest, e.g. to check a webhook signature."),

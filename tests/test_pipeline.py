@@ -8,6 +8,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .. import auth
+from ..core import errors as core_errors
 from ..core import snippet as core_snippet
 from ..snippet_context import STATIC_VALUES
 from .common import EndpointCase
@@ -107,10 +108,14 @@ class TestHttpRoutes(EndpointCase):
             "raise exceptions.UserError('Bad thing')": (400, "Bad thing"),
             "raise exceptions.ValidationError('Invalid thing')": (400, "Invalid thing"),
             "raise exceptions.MissingError('Gone')": (404, "Gone"),
-            "raise exceptions.AccessError('Nope')": (403, "Nope"),
+            # a public caller is not the exec-as user: access errors describe
+            # that user's rights, so their text is not shown...
+            "raise exceptions.AccessError('Nope')": (403, core_errors.GENERIC_ACCESS_MESSAGE),
+            "env['ir.config_parameter'].search([])": (403, core_errors.GENERIC_ACCESS_MESSAGE),
+            # ... a snippet's own 403 text is
+            "raise werkzeug.exceptions.Forbidden('Not yours')": (403, "Not yours"),
             "raise werkzeug.exceptions.Conflict('Taken')": (409, "Taken"),
             "raise werkzeug.exceptions.NotFound('No such customer')": (404, "No such customer"),
-            "env['ir.config_parameter'].search([])": (403, None),
         }
         for index, (code, (status, message)) in enumerate(cases.items()):
             route = f"/api/p/exc{index}"
