@@ -181,7 +181,10 @@ class TestOpenApiDocument(OpenApiCase):
         self.assertEqual(
             params("int")["item_id"], {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
         )
-        self.assertEqual(params("int")["delta"], {"type": "integer"})
+        self.assertEqual(
+            params("int")["delta"],
+            {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1},
+        )
         self.assertEqual(params("float")["ratio"]["type"], "number")
         self.assertEqual(params("path")["rest"]["type"], "string")
         self.assertEqual(params("uuid")["token"], {"type": "string", "format": "uuid"})
