@@ -40,16 +40,28 @@ STATUS_BY_EXCEPTION = {
     # a raised ``max``, a number in a body), text where the column wants a
     # number or an id. Other data errors (division by zero in SQL, ...) are
     # the code's bugs and stay 500s.
+    # Odoo runs a request again after these, up to 5 times: what is left
+    # after that is a conflict with concurrent writers, worth a retry.
+    "psycopg2.errors.SerializationFailure": 409,
+    "psycopg2.errors.DeadlockDetected": 409,
+    "psycopg2.errors.LockNotAvailable": 409,
     "psycopg2.errors.NumericValueOutOfRange": 400,
     "psycopg2.errors.InvalidTextRepresentation": 400,
 }
 
 #: Safe messages of the non-exposed exceptions above (their own text holds
 #: SQL, table, constraint or column names); the others get ``REASONS``.
+CONCURRENT_UPDATE = (
+    "The data was changed by concurrent requests; the request was tried again "
+    "and gave up. Send it again."
+)
 SAFE_MESSAGES = {
     "psycopg2.errors.UniqueViolation": "The data conflicts with an existing record.",
     "psycopg2.errors.ExclusionViolation": "The data conflicts with an existing record.",
     "psycopg2.IntegrityError": "The data breaks a database constraint.",
+    "psycopg2.errors.SerializationFailure": CONCURRENT_UPDATE,
+    "psycopg2.errors.DeadlockDetected": CONCURRENT_UPDATE,
+    "psycopg2.errors.LockNotAvailable": CONCURRENT_UPDATE,
     "psycopg2.errors.NumericValueOutOfRange": (
         "A number is out of the range the database can store."
     ),

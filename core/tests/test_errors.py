@@ -124,6 +124,13 @@ def _from(exc, cause):
             400,
             "does not have the type",
         ),
+        # what is left of concurrent writers after Odoo's retries
+        (
+            psycopg2.errors.SerializationFailure("could not serialize access"),
+            409,
+            "concurrent requests",
+        ),
+        (psycopg2.errors.DeadlockDetected("deadlock detected"), 409, "concurrent requests"),
         # a data error that is the code's own bug stays a 500
         (psycopg2.errors.DivisionByZero("division by zero"), 500, "Internal Server Error"),
     ],
