@@ -31,13 +31,13 @@ import traceback
 
 import werkzeug.exceptions
 
-from odoo.http import SAFE_HTTP_METHODS, Dispatcher, Response
+from odoo.http import Dispatcher, Response
 from odoo.tools import config
 
 from .core import body as core_body
 from .core import errors as core_errors
-from .core import origin as core_origin
 from .core import snippet as core_snippet
+from .cross_site import CrossSiteChecks
 from .registry import ROUTING_TYPE
 from .snippet_context import build_context
 
@@ -74,7 +74,7 @@ def error_response(info, body, headers=None):
     )
 
 
-class RestEndpointDispatcher(Dispatcher):
+class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
     routing_type = ROUTING_TYPE
     mimetypes = ("*/*",)
 
@@ -172,56 +172,6 @@ class RestEndpointDispatcher(Dispatcher):
     # ------------------------------------------------------------------
     # Steps
     # ------------------------------------------------------------------
-
-    def _check_csrf(self, compiled):
-        """Refuse, before the body is read, an unsafe request that needs a
-        CSRF token and has no valid one; see ``core/origin.py``.
-
-        A token is needed when the endpoint's ``csrf`` flag asks for it
-        always, and on session endpoints when the browser says the caller is
-        another site (Odoo's session cookie has no ``SameSite``). Bearer and
-        public endpoints carry no ambient credentials: only the flag applies.
-        Returns the refusal message when the token may still come in the
-        form body (checked once parsed, within the size limit), else None.
-        """
-        request = self.request
-        httprequest = request.httprequest
-        if httprequest.method in SAFE_HTTP_METHODS:
-            return None
-        refusal = None
-        if compiled.auth_type == "user_endpoint":
-            headers = httprequest.headers
-            trusted = core_origin.trusted_origins(
-                (httprequest.host_url, self._base_url()), compiled.cors_origins
-            )
-            refusal = core_origin.cross_site_refusal(
-                httprequest.method, headers.get("Origin"), headers.get("Sec-Fetch-Site"), trusted
-            )
-        if refusal is None and compiled.config.get("csrf"):
-            refusal = (
-                "Missing or invalid CSRF token: this endpoint requires Odoo's CSRF token "
-                "(X-CSRF-Token header or csrf_token parameter) on every unsafe call."
-            )
-        if refusal is None:
-            return None
-        token = httprequest.headers.get("X-CSRF-Token") or httprequest.args.get("csrf_token")
-        if token is None and compiled.content_type == "application/x-www-form-urlencoded":
-            return refusal
-        if not request.validate_csrf(token):
-            raise core_errors.Forbidden(refusal)
-        return None
-
-    def _check_form_csrf(self, payload, refusal):
-        """The ``csrf_token`` field of a form body (taken out of the payload,
-        as Odoo does), or the refusal :meth:`_check_csrf` postponed."""
-        token = payload.get("csrf_token") if isinstance(payload, dict) else None
-        if not isinstance(token, str) or not self.request.validate_csrf(token):
-            raise core_errors.Forbidden(refusal)
-        # a copy: a retried request (serialization failure) may reuse the payload
-        return {key: value for key, value in payload.items() if key != "csrf_token"}
-
-    def _base_url(self):
-        return self.request.env["ir.config_parameter"].sudo().get_param("web.base.url")
 
     def _read_payload(self, compiled):
         """Check, read and parse the body; return (payload, xml element)."""
@@ -353,11 +303,6 @@ class RestEndpointDispatcher(Dispatcher):
     # Helpers
     # ------------------------------------------------------------------
 
-    def _endpoints_of_path(self):
-        if self.handler is None:
-            return []
-        return list(self.handler.entry.methods.values())
-
     def _route_type(self):
         if self.handler is None:
             return "http"
@@ -365,19 +310,6 @@ class RestEndpointDispatcher(Dispatcher):
             return self.handler.compiled.route_type
         types = {ep.route_type for ep in self._endpoints_of_path()}
         return "json" if types == {"json"} else "http"
-
-    def _cors_headers(self):
-        """CORS headers for this request: the caller's origin echoed when an
-        endpoint of the path allows it, nothing otherwise (the browser then
-        denies the call: deny by default)."""
-        origin = self.request.httprequest.headers.get("Origin")
-        if not origin or self.handler is None:
-            return {}
-        compiled = self.handler.compiled
-        candidates = [compiled] if compiled is not None else self._endpoints_of_path()
-        if any(ep.allows_origin(origin) for ep in candidates):
-            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-        return {}
 
     def _label(self):
         compiled = self.handler.compiled if self.handler is not None else None
