@@ -26,6 +26,26 @@ SECURITY_BY_AUTH = {"bearer": BEARER_SCHEME, "user_endpoint": SESSION_SCHEME}
 ERROR_SCHEMA = "Error"
 VIOLATION_SCHEMA = "ValidationViolation"
 JSONRPC_ERROR_SCHEMA = "JsonRpcError"
+ANY_VALUE_SCHEMA = "AnyValue"
+
+#: PostgreSQL text cannot hold U+0000, so the server refuses it anywhere a
+#: caller sends text (body, keys, form fields, URL) with a 400: every string a
+#: request schema lets through is documented without it. (``\x00`` is read
+#: the same by ECMA-262, Python and Rust regular expressions.)
+NUL_FREE_PATTERN = "^[^\\x00]*$"
+HAS_NUL_PATTERN = "\\x00"
+
+#: Where a request schema accepts any value (a schema ``true``, an object's
+#: unlisted properties, an array's unlisted items), the document says "any
+#: value without U+0000", recursively.
+ANY_VALUE_COMPONENT = {
+    "description": "Any JSON value in which no string (object keys included) holds "
+    "the NUL character U+0000, which the server refuses (400).",
+    "pattern": NUL_FREE_PATTERN,
+    "propertyNames": {"pattern": NUL_FREE_PATTERN},
+    "additionalProperties": {"$ref": f"#/components/schemas/{ANY_VALUE_SCHEMA}"},
+    "items": {"$ref": f"#/components/schemas/{ANY_VALUE_SCHEMA}"},
+}
 
 #: The shared error components; they mirror ``core/errors.py``.
 ERROR_COMPONENTS = {
@@ -42,7 +62,13 @@ ERROR_COMPONENTS = {
                 "odoo.exceptions.UserError.",
             },
             "message": {"type": "string"},
-            "arguments": {"type": "array"},
+            "arguments": {
+                "type": "array",
+                "description": "The exception's arguments (the message first, then the "
+                "status or other values).",
+                # Typed items: client generators drop an array without them.
+                "items": {"type": ["string", "integer", "number", "boolean", "null"]},
+            },
             "context": {"type": "object"},
             "errors": {
                 "type": "array",
@@ -109,6 +135,9 @@ The REST endpoints published on this Odoo database, as they are served now
 * **Errors** are JSON objects of the `Error` schema (`name`, `message`,
   `arguments`, `context`, plus `errors` listing every violation of a request
   schema). JSON-RPC operations wrap them in a `JsonRpcError` response.
+* **Text** never holds the NUL character (U+0000): PostgreSQL cannot store
+  it, so the server answers **400** wherever a request carries one (the
+  request schemas say so with a `pattern`).
 * A method that is not published on a path answers **405** with an `Allow`
   header listing the published ones; `OPTIONS` answers a CORS preflight
   (**204**) for the origins an endpoint allows.

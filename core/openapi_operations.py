@@ -9,9 +9,12 @@ import copy
 import re
 
 from .openapi_components import (
+    ANY_VALUE_COMPONENT,
+    ANY_VALUE_SCHEMA,
     ERROR_COMPONENTS,
     ERROR_SCHEMA,
     JSONRPC_ERROR_SCHEMA,
+    NUL_FREE_PATTERN,
     SECURITY_BY_AUTH,
 )
 from .openapi_schemas import (
@@ -19,6 +22,7 @@ from .openapi_schemas import (
     hoist_schema,
     literal_success_statuses,
     load_json_schema,
+    nul_free,
     openapi_path,
     path_parameter,
     xsd_root_element,
@@ -43,9 +47,17 @@ class OperationBuilder:
         self.security_used = set()
         self.tags = set()
 
-    def component(self, name, schema):
-        self.schemas[name] = hoist_schema(schema, name)
+    def component(self, name, schema, request=False):
+        """``schema`` stored as ``components/schemas/<name>``; a reference to
+        it. A request schema is stored as the server applies it: without
+        U+0000 in any string (see :func:`nul_free`)."""
+        hoisted = hoist_schema(schema, name)
+        self.schemas[name] = self.nul_free(hoisted) if request else hoisted
         return {"$ref": f"#/components/schemas/{name}"}
+
+    def nul_free(self, schema):
+        self.schemas.setdefault(ANY_VALUE_SCHEMA, copy.deepcopy(ANY_VALUE_COMPONENT))
+        return nul_free(schema, f"#/components/schemas/{ANY_VALUE_SCHEMA}")
 
     # The operation -----------------------------------------------------------
 
@@ -106,27 +118,20 @@ class OperationBuilder:
             return None
         required = method != "DELETE"
         if content_type == "application/xml":
-            media = {
-                "schema": {
-                    "type": "object",
-                    "description": "An XML document"
-                    + (", valid against the XSD in x-xsd." if text.strip() else "."),
-                }
-            }
-            if text.strip():
-                media["x-xsd"] = text
-                root = xsd_root_element(text)
-                if root:
-                    media["schema"]["xml"] = {"name": root}
-            return {"required": required, "content": {content_type: media}}
+            return {"required": required, "content": {content_type: self.xml_media(text)}}
         schema = load_json_schema(text)
         if content_type == "application/json":
-            media_schema = self.component(f"{op_id}_request", schema) if schema is not None else {}
+            media_schema = (
+                self.component(f"{op_id}_request", schema, request=True)
+                if schema is not None
+                else self.nul_free({})
+            )
             return {"required": required, "content": {content_type: {"schema": media_schema}}}
         if content_type == "text/csv":
             media = {
                 "schema": {
                     "type": "string",
+                    "pattern": NUL_FREE_PATTERN,
                     "description": "CSV text with a header row; the endpoint receives the "
                     "rows as a list of objects keyed by the header"
                     + (
@@ -153,13 +158,17 @@ class OperationBuilder:
                 }
             return {
                 "required": required,
-                "content": {content_type: {"schema": self.component(f"{op_id}_request", schema)}},
+                "content": {
+                    content_type: {
+                        "schema": self.component(f"{op_id}_request", schema, request=True)
+                    }
+                },
             }
         if content_type == "text/plain":
-            media_schema = (
-                self.component(f"{op_id}_request", schema)
-                if schema is not None
-                else {"type": "string"}
+            media_schema = self.component(
+                f"{op_id}_request",
+                schema if schema is not None else {"type": "string"},
+                request=True,
             )
             return {"required": required, "content": {content_type: {"schema": media_schema}}}
         # A content type this version does not know: its bytes reach the snippet.
@@ -169,7 +178,7 @@ class OperationBuilder:
         schema = None if content_type == "application/xml" else load_json_schema(text)
         params = {"type": "object"}
         if schema is not None:
-            ref = self.component(f"{op_id}_params", schema)
+            ref = self.component(f"{op_id}_params", schema, request=True)
             params = ref if schema.get("type") == "object" else {"allOf": [params, ref]}
         required = ["jsonrpc"]
         if not accepts(schema, {}):
@@ -181,11 +190,35 @@ class OperationBuilder:
             "properties": {
                 "jsonrpc": {"const": "2.0"},
                 "method": {"type": "string", "default": "call"},
-                "id": {"type": ["string", "integer", "null"]},
+                # What the server accepts and echoes (JSON-RPC 2.0: a string, a
+                # number or null; never a boolean, an array or an object).
+                "id": {"type": ["string", "number", "null"]},
                 "params": params,
             },
         }
+        envelope = self.nul_free(envelope)
         return {"required": True, "content": {"application/json": {"schema": envelope}}}
+
+    def xml_media(self, xsd):
+        """An XML body. Its XSD cannot be written as a JSON Schema, so the
+        document says what holds for any body (text without U+0000, the
+        root element) and attaches the XSD as ``x-xsd``: a generator that
+        reads only the JSON Schema does not know which documents are valid,
+        and must not take every string for one."""
+        if not xsd.strip():
+            # Any well-formed XML document is accepted: nothing to constrain.
+            return {"schema": {"description": "A well-formed XML document."}}
+        schema = {
+            "type": "string",
+            "contentMediaType": "application/xml",
+            "pattern": NUL_FREE_PATTERN,
+            "description": "An XML document, valid against the XSD in x-xsd "
+            "(400 with every violation otherwise).",
+        }
+        root = xsd_root_element(xsd)
+        if root:
+            schema["xml"] = {"name": root}
+        return {"schema": schema, "x-xsd": xsd}
 
     # Responses ---------------------------------------------------------------
 

@@ -14,10 +14,27 @@ from jsonschema import Draft202012Validator
 from lxml import etree
 
 from .body import new_xml_parser
+from .openapi_components import HAS_NUL_PATTERN, NUL_FREE_PATTERN
 from .routes import Placeholder, parse_route
 from .schema import XSD_NAMESPACE, load_yaml_or_json
 
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples", "example"})
+_ALL_TYPES = frozenset({"string", "object", "array", "number", "integer", "boolean", "null"})
+# Keywords holding subschemas that constrain the value itself (``not`` and
+# ``if`` are left alone: a constraint added under a negation or a condition
+# would change what they mean).
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_ONE = (
+    "additionalProperties",
+    "items",
+    "contains",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
 
 
 class DocumentError(ValueError):
@@ -53,9 +70,10 @@ def converter_schema(placeholder):
             schema["minLength"] = int(values.get("minlength", 1))
             if values.get("maxlength") is not None:
                 schema["maxLength"] = int(values["maxlength"])
-        return schema
+        return forbid_nul(schema)
     if kind == "path":
-        return {"type": "string", "pattern": f"^{converter.regex}$", "minLength": 1}
+        schema = {"type": "string", "pattern": f"^{converter.regex}$", "minLength": 1}
+        return forbid_nul(schema)
     if kind == "uuid":
         return {"type": "string", "format": "uuid"}
     if kind == "any":
@@ -130,6 +148,63 @@ def hoist_schema(schema, name):
 
     walk(schema)
     return schema
+
+
+def forbid_nul(node):
+    """``node`` (a schema object, changed in place) refusing U+0000 in the
+    strings it accepts, without touching the pattern it may already have."""
+    if "pattern" not in node:
+        node["pattern"] = NUL_FREE_PATTERN
+    elif "not" not in node:
+        node["not"] = {"pattern": HAS_NUL_PATTERN}
+    else:
+        node.setdefault("allOf", []).append({"not": {"pattern": HAS_NUL_PATTERN}})
+    return node
+
+
+def nul_free(schema, any_value_ref):
+    """A copy of the request schema ``schema`` that refuses U+0000 wherever
+    it accepts text: strings, object keys, and the values it leaves open
+    (``true``, unlisted properties or items), which become ``any_value_ref``
+    (a reference to the recursive "any value without NUL" component).
+
+    The server refuses such requests (400): the document must not call them
+    valid. Constraints only narrow what ``schema`` accepts by that one
+    character; every type keeps the keywords that apply to it alone
+    (``pattern`` to strings, ``propertyNames`` to objects, ``items`` to
+    arrays), so nothing else changes.
+    """
+    if schema is True or schema == {}:
+        return {"$ref": any_value_ref}
+    if not isinstance(schema, dict):
+        return schema
+    node = dict(schema)
+    for key in _SCHEMA_MAPS:
+        if isinstance(node.get(key), dict):
+            node[key] = {name: nul_free(sub, any_value_ref) for name, sub in node[key].items()}
+    for key in _SCHEMA_LISTS:
+        if isinstance(node.get(key), list):
+            node[key] = [nul_free(sub, any_value_ref) for sub in node[key]]
+    for key in _SCHEMA_ONE:
+        if key in node:
+            node[key] = nul_free(node[key], any_value_ref)
+    if (
+        "const" in node
+        or "enum" in node
+        or ("$ref" in node and set(node) <= {"$ref", "description"})
+    ):
+        return node  # fixed values, or a reference: its target is rewritten itself
+    types = node.get("type", _ALL_TYPES)
+    types = {types} if isinstance(types, str) else set(types)
+    if "string" in types:
+        forbid_nul(node)
+    if "object" in types:
+        node.setdefault("propertyNames", {"pattern": NUL_FREE_PATTERN})
+        if "unevaluatedProperties" not in node:
+            node.setdefault("additionalProperties", {"$ref": any_value_ref})
+    if "array" in types and "unevaluatedItems" not in node:
+        node.setdefault("items", {"$ref": any_value_ref})
+    return node
 
 
 def accepts(schema, value):
