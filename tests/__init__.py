@@ -4,6 +4,8 @@ from . import (
     test_install,
     test_multiprocess,
     test_openapi,
+    test_openapi_client,
+    test_openapi_fuzz,
     test_pipeline,
     test_registry,
 )
