@@ -6,6 +6,7 @@ from . import (
     test_openapi,
     test_openapi_client,
     test_openapi_fuzz,
+    test_openapi_served,
     test_pipeline,
     test_registry,
 )
