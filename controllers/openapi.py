@@ -5,9 +5,16 @@
 The document describes what the process serves: the compiled table of
 ``registry.py``, which holds the published snapshots (never the records being
 edited). Building it walks every endpoint and re-reads every schema, so it is
-kept per (database, registry version, route group, server URL): the registry
-version changes with every sync and deletion, and is read with one indexed
-query, so a cached document is never stale and never rebuilt for nothing.
+kept per (database, registry version, route group): the registry version
+changes with every sync and deletion, and is read with one indexed query, so
+a cached document is never stale and never rebuilt for nothing. Nothing a
+caller makes up reaches the key: the route group must be one of the
+published ones (404 otherwise), and the server URL is relative ("/": the
+document is served by the server it describes), not the request's Host.
+
+Internal users and API keys of internal users read the document; portal
+users get a JSON 403 (the document lists every endpoint, its code's
+statuses and schemas: back-office knowledge), public callers a 401.
 """
 
 import json
@@ -27,7 +34,10 @@ from ..registry import get_table
 #: System parameter that serves the document (and the docs page) to anybody.
 PUBLIC_PARAM = "rest_endpoint.openapi_public"
 _CACHE_SIZE = 32
-_cache = OrderedDict()  # (db, version, route group, server url) -> JSON bytes
+_cache = OrderedDict()  # (db, registry version, route group) -> JSON bytes
+#: The document is served by the server it describes: a relative server URL
+#: is right behind any proxy or host name, and is no input of the caller's.
+SERVER_URL = "/"
 _cache_lock = threading.Lock()
 
 
@@ -35,16 +45,23 @@ def is_public(env):
     return param_enabled(env, PUBLIC_PARAM)
 
 
-def document_bytes(env, route_group, server_url):
+def document_bytes(env, route_group):
     """The JSON of the document for this request, from the cache when the
-    registry version has not moved."""
+    registry version has not moved. A route group that no published
+    endpoint has is refused (404), so callers cannot fill the cache."""
     table = get_table(env.registry)
     table.refresh(env)
     # Version first, endpoints second: the endpoints are then at least as
     # new as the version they are cached under, never older.
     version = table.version
     endpoints = list(table.endpoints.values())
-    key = (env.cr.dbname, version, route_group, server_url)
+    if route_group is not None:
+        groups = {compiled.config.get("route_group") or "" for compiled in endpoints}
+        if route_group not in groups:
+            raise core_errors.NotFound(
+                f"No published endpoint is in the route group {route_group!r}."
+            )
+    key = (env.cr.dbname, version, route_group)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None:
@@ -52,7 +69,7 @@ def document_bytes(env, route_group, server_url):
             return cached
     document = core_openapi.build_document(
         [compiled.config for compiled in endpoints],
-        server_url=server_url,
+        server_url=SERVER_URL,
         title=f"REST endpoints ({env.cr.dbname})",
         version=str(version),
         route_group=route_group,
@@ -75,6 +92,35 @@ def _json_error(exc):
     return error_response(info, core_errors.error_body(info))
 
 
+def _reader_error(env):
+    """The JSON error for a caller who may not read the document, or None.
+
+    Internal users (a session, or the API key of one) may; portal users get
+    a 403; anybody else a 401 saying how to authenticate, unless the system
+    parameter makes the document public."""
+    if is_public(env):
+        return None
+    user = env.user
+    if user._is_public():
+        header = request.httprequest.headers.get("Authorization")
+        if not header:
+            return _json_error(
+                core_errors.Unauthorized(
+                    "Authentication required: log in, or send 'Authorization: Bearer <API key>'."
+                )
+            )
+        try:
+            uid = auth.authenticate(env.cr, header)
+        except core_errors.Unauthorized as exc:
+            return _json_error(exc)
+        user = env["res.users"].browse(uid)
+    if not user._is_internal():
+        return _json_error(
+            core_errors.Forbidden("The API documentation is for internal users only.")
+        )
+    return None
+
+
 class OpenApiController(http.Controller):
     @http.route(
         "/rest_endpoint/openapi.json",
@@ -85,23 +131,17 @@ class OpenApiController(http.Controller):
         readonly=True,
     )
     def openapi_json(self, route_group=None, **_kw):
-        """Served to a logged-in user or an API key holder (JSON 401 for
-        anybody else), or to everybody when the system parameter says so."""
+        """Served to internal users (a session or an API key): JSON 401 for
+        anonymous callers, 403 for portal users; to everybody when the
+        system parameter says so."""
         env = request.env
-        if env.user._is_public() and not is_public(env):
-            header = request.httprequest.headers.get("Authorization")
-            if not header:
-                return _json_error(
-                    core_errors.Unauthorized(
-                        "Authentication required: log in, or send "
-                        "'Authorization: Bearer <API key>'."
-                    )
-                )
-            try:
-                auth.authenticate(env.cr, header)
-            except core_errors.Unauthorized as exc:
-                return _json_error(exc)
-        data = document_bytes(env, route_group or None, request.httprequest.host_url.rstrip("/"))
+        refused = _reader_error(env)
+        if refused is not None:
+            return refused
+        try:
+            data = document_bytes(env, route_group or None)
+        except core_errors.NotFound as exc:
+            return _json_error(exc)
         return request.make_response(
             data,
             headers=[("Content-Type", JSON_CONTENT_TYPE), ("Cache-Control", "no-cache")],
@@ -115,12 +155,18 @@ class OpenApiController(http.Controller):
         readonly=True,
     )
     def docs(self, route_group=None, **_kw):
-        """Swagger UI on the document, from the addon's own static files."""
-        if request.env.user._is_public() and not is_public(request.env):
+        """Swagger UI on the document, from the addon's own static files
+        (anonymous visitors are sent to the login page, portal users get the
+        document's 403)."""
+        env = request.env
+        if env.user._is_public() and not is_public(env):
             here = "/rest_endpoint/docs"
             if route_group:
                 here += "?" + urlencode({"route_group": route_group})
             return request.redirect("/web/login?" + urlencode({"redirect": here}))
+        refused = _reader_error(env)
+        if refused is not None:
+            return refused
         spec_url = "/rest_endpoint/openapi.json"
         if route_group:
             spec_url += "?" + urlencode({"route_group": route_group})

@@ -273,11 +273,14 @@ class TestDemoEndpoints(EndpointCase):
     def test_shipment_notice_xml(self):
         response = self.call("POST", "/api/shipments/notice", data=SHIPMENT, headers=XML)
         self.assertEqual(response.status_code, 200, response.text)
-        self.assertEqual(response.headers["Content-Type"], "application/xml; charset=utf-8")
+        # XML in, a typed JSON acknowledgement out (see its response_schema).
+        self.assertEqual(response.headers["Content-Type"], "application/json; charset=utf-8")
         self.assertEqual(
-            response.text,
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<shipmentAck reference="PO-2026-0001" packages="2" units="5" status="received"/>\n',
+            response.json(),
+            {
+                "status": "received",
+                "data": {"reference": "PO-2026-0001", "packages": 2, "units": 5},
+            },
         )
 
     @mute_logger(*QUIET)

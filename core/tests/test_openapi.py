@@ -274,8 +274,18 @@ def test_security_per_auth_type():
             lambda doc, media: validator_for(doc, media["schema"]).is_valid({"a": 1})
             and not validator_for(doc, media["schema"]).is_valid({}),
         ),
-        ("application/json", "", lambda doc, media: media["schema"] == {}),
-        ("text/plain", "", lambda doc, media: media["schema"] == {"type": "string"}),
+        (
+            "application/json",
+            "",
+            lambda doc, media: validator_for(doc, media["schema"]).is_valid({"a": [1, "b"]})
+            and not validator_for(doc, media["schema"]).is_valid({"a": ["b\x00"]}),
+        ),
+        (
+            "text/plain",
+            "",
+            lambda doc, media: validator_for(doc, media["schema"]).is_valid("abc")
+            and not validator_for(doc, media["schema"]).is_valid("a\x00"),
+        ),
         (
             "text/plain",
             "type: string\nmaxLength: 3",

@@ -1,0 +1,129 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""schemathesis, with every check, over the demo endpoints of the live test
+server, with the document the server publishes as the only oracle: the
+document and the server must agree on what is valid (positive data accepted,
+negative data refused), on every status, header, content type and body, and
+over sequences of calls (the stateful phase follows the links it infers:
+create, then read, update, delete the record created).
+
+It runs the ``st`` command line, as an integrator would, so every phase and
+every check is the tool's own: examples, coverage, fuzzing, stateful.
+Derandomised (``--generation-deterministic``: the same cases on every run)
+and bounded (``MAX_EXAMPLES`` per operation and phase, and a timeout)."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from odoo.tests import tagged
+from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
+from odoo.tools import mute_logger
+
+from .common import EndpointCase
+
+# Fuzzed requests are refused by the thousand: their log lines say nothing.
+_logger = logging.getLogger(__name__)
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher", "odoo.sql_db", "werkzeug")
+DEMO_ROUTES = {
+    "/api/mobile/customer/<int:customer_id>",
+    "/api/mobile/customer",
+    "/api/mobile/customer/search",
+    "/api/orders",
+    "/api/shipments/notice",
+}
+
+
+def schemathesis_config(document):
+    """The schemathesis configuration (TOML) for ``document``: every check
+    schemathesis has, enabled by name (the list comes from schemathesis
+    itself, so a check added by a new version runs too).
+
+    An XML body checked by an XSD is documented as XML text plus the XSD
+    (``x-xsd``): no JSON Schema can say which documents the XSD accepts, so
+    schemathesis, which reads only the JSON Schema, cannot generate valid
+    ones and must not judge refusals of what it generates as "valid data
+    refused". For those operations only, ``positive_data_acceptance`` is
+    off; every other check (negative data refused, no server error,
+    conformance of every response) still runs on them. Valid XML bodies are
+    tested in test_demo.
+    """
+    lines = []
+    for item in document["paths"].values():
+        for operation in item.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            if any("x-xsd" in media for media in content.values()):
+                lines += [
+                    "[[operations]]",
+                    f"include-operation-id = {json.dumps(operation['operationId'])}",
+                    "checks.positive_data_acceptance.enabled = false",
+                    "",
+                ]
+    return "\n".join(lines)
+
+
+@tagged("post_install", "-at_install")
+class TestOpenApiFuzzDemo(EndpointCase):
+    MAX_EXAMPLES = 300
+    TIMEOUT = 600  # seconds; the run takes about a minute on 2 cores
+
+    @mute_logger(*QUIET)
+    def test_schemathesis_every_check_on_the_demo(self):
+        published = self.Endpoint.search([("published_config", "!=", False)])
+        self.assertEqual(set(published.mapped("route")), DEMO_ROUTES)
+        # Responses are checked against the response schemas by the server
+        # too (a payload that drifts from its schema is a 500).
+        self.env["ir.config_parameter"].set_param("rest_endpoint.validate_responses", "1")
+        document = self.url_open(
+            "/rest_endpoint/openapi.json", headers={"Authorization": f"Bearer {self.api_key}"}
+        ).json()
+        self.assertEqual(len([op for item in document["paths"].values() for op in item]), 7)
+        st = Path(sys.executable).with_name("st")
+        with tempfile.TemporaryDirectory() as tmp, self.allow_requests():
+            config = Path(tmp, "schemathesis.toml")
+            config.write_text(schemathesis_config(document))
+            cookie = self.opener.cookies[TEST_CURSOR_COOKIE_NAME]
+            command = [
+                str(st),
+                "--config-file",
+                str(config),
+                "run",
+                f"{self.base_url()}/rest_endpoint/openapi.json",
+                "--url",
+                self.base_url(),
+                "--mode",
+                "all",
+                "--phases",
+                "examples,coverage,fuzzing,stateful",
+                "--max-examples",
+                str(self.MAX_EXAMPLES),
+                "--generation-deterministic",  # and so no example database
+                "--workers",
+                "1",
+                "--continue-on-failure",
+                "--no-color",
+                "--header",
+                f"Authorization: Bearer {self.api_key}",
+                # HttpCase serves only the requests that carry its test cookie.
+                "--header",
+                f"Cookie: {TEST_CURSOR_COOKIE_NAME}={cookie}",
+            ]
+            run = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=self.TIMEOUT,
+                cwd=tmp,
+                env={**os.environ, "SCHEMATHESIS_HOOKS": ""},
+                check=False,
+            )
+        output = run.stdout + run.stderr
+        summary = output[output.find("Test Phases:") :].strip()
+        _logger.info("schemathesis (exit %s):\n%s", run.returncode, summary[-3000:])
+        self.assertEqual(run.returncode, 0, output[-20000:])
+        self.assertIn("Stateful", output)
+        self.assertNotIn("Server error", output)
