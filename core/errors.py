@@ -32,6 +32,9 @@ STATUS_BY_EXCEPTION = {
     "odoo.exceptions.ValidationError": 400,
     "odoo.exceptions.UserError": 400,
     "odoo.exceptions.ConcurrencyError": 409,
+    # a UserError in all but its base class (Odoo asks the user to go and
+    # fix something elsewhere first: deleting a user's contact, say)
+    "odoo.exceptions.RedirectWarning": 400,
     "psycopg2.errors.UniqueViolation": 409,
     "psycopg2.errors.ExclusionViolation": 409,
     "psycopg2.IntegrityError": 400,
@@ -79,6 +82,12 @@ STATUS_BY_CAUSE = {
     "psycopg2.errors.ExclusionViolation": 409,
 }
 
+#: PostgreSQL's text of a foreign key violation raised by a DELETE (or an
+#: update of a key) that other rows still reference: the record is in use,
+#: a conflict with the state of the database (409). The same violation on
+#: an insert names a record that does not exist: the caller's data (400).
+_IN_USE_PREFIX = "update or delete on table"
+
 #: Access errors name the user the code ran as, its groups, the record rules
 #: and the records: :func:`describe` replaces their text with this one for
 #: callers who are not that user.
@@ -90,6 +99,7 @@ GENERIC_ACCESS_MESSAGE = "Access denied: this operation is not allowed."
 #: SQL, paths or data, so the caller gets a generic one.
 EXPOSED_EXCEPTIONS = {
     "odoo.exceptions.UserError",
+    "odoo.exceptions.RedirectWarning",
     "odoo.exceptions.AccessError",
     "odoo.exceptions.AccessDenied",
     "odoo.exceptions.MissingError",
@@ -322,7 +332,10 @@ def _cause_status(exc):
     cause = exc.__cause__
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
-        status = _lookup(STATUS_BY_CAUSE, qualified_names(cause))
+        names = qualified_names(cause)
+        status = _lookup(STATUS_BY_CAUSE, names)
+        if status is None and "psycopg2.errors.ForeignKeyViolation" in names:
+            status = 409 if str(cause).startswith(_IN_USE_PREFIX) else None
         if status is not None:
             return status
         cause = cause.__cause__

@@ -17,6 +17,7 @@ ValidationError = _odoo_exception("ValidationError", UserError)
 AccessError = _odoo_exception("AccessError", UserError)
 AccessDenied = _odoo_exception("AccessDenied", UserError)
 MissingError = _odoo_exception("MissingError", UserError)
+RedirectWarning = _odoo_exception("RedirectWarning")
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,7 @@ MissingError = _odoo_exception("MissingError", UserError)
         (ValidationError("Invalid"), 400, "Invalid"),
         (AccessError("Nope"), 403, "Nope"),
         (MissingError("Gone"), 404, "Gone"),
+        (RedirectWarning("Archive the user instead.", 42, "Go"), 400, "Archive the user"),
         (Conflict("Taken"), 409, "Taken"),
         (NotFound("No such"), 404, "No such"),
         (ZeroDivisionError("division by zero"), 500, "Internal Server Error"),
@@ -108,6 +110,28 @@ def _from(exc, cause):
             _from(ValidationError("Another model"), psycopg2.errors.ForeignKeyViolation()),
             400,
             "Another model",
+        ),
+        # a DELETE of a record other rows still reference: in use, a conflict
+        (
+            _from(
+                ValidationError("another model requires the record being deleted"),
+                psycopg2.errors.ForeignKeyViolation(
+                    'update or delete on table "res_partner" violates foreign key constraint'
+                ),
+            ),
+            409,
+            "record being deleted",
+        ),
+        # the same violation from an insert names a missing record: 400
+        (
+            _from(
+                ValidationError("Missing record"),
+                psycopg2.errors.ForeignKeyViolation(
+                    'insert or update on table "x" violates foreign key constraint'
+                ),
+            ),
+            400,
+            "Missing record",
         ),
         # the context (an error while handling another) is not a cause
         (_from(ValidationError("Nope"), None), 400, "Nope"),
