@@ -24,7 +24,7 @@ _MAX_DEPTH = 8
 
 BEARER_AUTH = {
     "type": "bearer",
-    "bearer": [{"key": "token", "value": "{{%s}}" % BEARER_VAR, "type": "string"}],
+    "bearer": [{"key": "token", "value": "{{" + BEARER_VAR + "}}", "type": "string"}],
 }
 NO_AUTH = {"type": "noauth"}
 
@@ -94,8 +94,8 @@ def _url(path, operation, document):
             variable["description"] = parameter["description"]
         variables.append(variable)
     url = {
-        "raw": "{{%s}}/%s" % (BASE_URL_VAR, "/".join(segments)),
-        "host": ["{{%s}}" % BASE_URL_VAR],
+        "raw": "{{" + BASE_URL_VAR + "}}/" + "/".join(segments),
+        "host": ["{{" + BASE_URL_VAR + "}}"],
         "path": segments,
     }
     if variables:

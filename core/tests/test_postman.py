@@ -87,7 +87,7 @@ def test_collection_is_valid_v2_1(validator):
     get = next(i for i in folder["item"] if i["request"]["method"] == "GET")
     assert get["request"]["url"]["raw"] == "{{baseUrl}}/api/customer/:customer_id"
     assert get["request"]["url"]["variable"][0]["key"] == "customer_id"
-    assert get["request"]["auth"]["bearer"][0]["value"] == "{{%s}}" % BEARER_VAR
+    assert get["request"]["auth"]["bearer"][0]["value"] == "{{" + BEARER_VAR + "}}"
     post = next(i for i in folder["item"] if i["request"]["method"] == "POST")
     assert json.loads(post["request"]["body"]["raw"]) == {"name": "Jane"}
     assert {"key": "Content-Type", "value": "application/json"} in post["request"]["header"]
