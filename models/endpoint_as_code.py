@@ -12,6 +12,8 @@ first one. A dry run applies the same way and rolls back, so it reports what
 the real import would refuse.
 """
 
+import functools
+
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -40,8 +42,9 @@ PLAIN_FIELDS = {
 }
 
 
-class _DryRun(Exception):
-    """Raised to roll back the savepoint of a dry run."""
+def _write(record, vals):
+    record.write(vals)
+    return record
 
 
 class EndpointEndpoint(models.Model):
@@ -152,16 +155,12 @@ class EndpointEndpoint(models.Model):
             by_key.setdefault(core_yaml.identity(definition), rec)
         result = core_diff.plan(current, loaded.definitions, prune=prune)
         context = {"refs": refs, "by_key": by_key, "loaded": loaded, "broken": broken}
-        published = 0
-        try:
-            with self.env.cr.savepoint():
-                published = self._as_code_apply(
-                    result, context, problems, publish=publish and not dry_run
-                )
-                if dry_run:
-                    raise _DryRun()
-        except _DryRun:
-            pass
+        with self.env.cr.savepoint() as savepoint:
+            published = self._as_code_apply(
+                result, context, problems, publish=publish and not dry_run
+            )
+            if dry_run:
+                savepoint.close(rollback=True)
         report = core_diff.format_plan(result)
         if published:
             report += "\n" + self.env._("Published %s endpoint(s).", published)
@@ -247,14 +246,10 @@ class EndpointEndpoint(models.Model):
             record = by_key[core_yaml.identity(definition)]
             vals = dict(self._as_code_vals(definition, refs, diff), registry_sync=False)
 
-            def write(record=record, vals=vals):
-                record.write(vals)
-                return record
-
-            touched |= attempt(definition, write)
+            touched |= attempt(definition, functools.partial(_write, record, vals))
         for definition in result.archive:
             record = by_key[core_yaml.identity(definition)]
-            touched |= attempt(definition, lambda r=record: r.write({"active": False}) and r)
+            touched |= attempt(definition, functools.partial(_write, record, {"active": False}))
         if problems:
             raise UserError(core_yaml.FormatError(problems).describe())
         if publish:

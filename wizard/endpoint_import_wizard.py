@@ -23,7 +23,6 @@ class EndpointImportWizard(models.TransientModel):
         "list. Endpoints of other route groups are never touched.",
     )
     publish = fields.Boolean(
-        string="Publish",
         help="Publish every endpoint of the file at once. Without it, changed endpoints "
         "stay out of sync until you sync them.",
     )
