@@ -151,14 +151,14 @@ class TestEndpointsAsCode(EndpointCase):
         self.assertTrue(self.Endpoint._as_code_import(edited)[0].empty)
 
     def test_changes_wait_for_publish(self):
-        endpoint = self.make_endpoint(route="/api/ascode/pub", summary="Old")
-        text = endpoint._as_code_export().replace(
-            "result = {'payload': {'ok': True}}", "result = {}"
+        endpoint = self.make_endpoint(
+            route="/api/ascode/pub", summary="Old", code_snippet="x = 1\nresult = {}\n"
         )
+        text = endpoint._as_code_export().replace("x = 1\n", "x = 2\n")
         self.Endpoint._as_code_import(text)
-        self.assertEqual(endpoint.code_snippet, "result = {}")
+        self.assertEqual(endpoint.code_snippet, "x = 2\nresult = {}\n")
         self.assertFalse(endpoint.registry_sync, "changed endpoints wait for a sync")
-        self.assertEqual(endpoint.published_config["code"], "result = {'payload': {'ok': True}}")
+        self.assertEqual(endpoint.published_config["code"], "x = 1\nresult = {}\n")
         # A change of a field outside SERVING_FIELDS (the summary is in the
         # published snapshot's OpenAPI part) waits too.
         endpoint.action_sync_registry()
