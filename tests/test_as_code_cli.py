@@ -15,14 +15,14 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from contextlib import closing
 
 import odoo
 import odoo.release
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.modules.registry import Registry
-from odoo.service import db as service_db
 from odoo.tests import BaseCase, get_db_name, tagged
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 from ..controllers.openapi import document_bytes
 
@@ -153,5 +153,6 @@ class TestEndpointsAsCodeCli(BaseCase):
     def _drop(self, name):
         Registry.delete(name)
         sql_db.close_db(name)
-        if name in service_db.list_dbs(force=True):
-            service_db.exp_drop(name)
+        with closing(sql_db.db_connect("postgres").cursor()) as cr:
+            cr._cnx.autocommit = True  # DROP DATABASE cannot run in a transaction
+            cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(name)))
