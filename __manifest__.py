@@ -19,6 +19,7 @@
         "data/server_actions.xml",
         "views/endpoint_views.xml",
         "views/openapi_views.xml",
+        "wizard/endpoint_import_wizard_views.xml",
     ],
     "demo": ["demo/endpoint_demo.xml"],
     "assets": {

@@ -1,1 +1,1 @@
-from . import main, openapi
+from . import as_code, main, openapi

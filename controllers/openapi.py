@@ -23,11 +23,12 @@ from collections import OrderedDict
 from urllib.parse import urlencode
 
 from odoo import http
-from odoo.http import request
+from odoo.http import content_disposition, request
 
 from .. import auth
 from ..core import errors as core_errors
 from ..core import openapi as core_openapi
+from ..core import postman as core_postman
 from ..dispatcher import JSON_CONTENT_TYPE, error_response, param_enabled
 from ..registry import get_table
 
@@ -174,4 +175,29 @@ class OpenApiController(http.Controller):
             "rest_endpoint.openapi_docs_page",
             {"spec_url": spec_url, "route_group": route_group or ""},
             headers={"Cache-Control": "no-cache"},
+        )
+
+    @http.route(
+        "/rest_endpoint/postman.json",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        save_session=False,
+        readonly=True,
+    )
+    def postman_collection(self, route_group=None, **_kw):
+        """The Postman collection (v2.1) of the same document, with the same
+        access rules: built from what ``openapi_json`` answers."""
+        response = self.openapi_json(route_group=route_group)
+        if response.status_code != 200:
+            return response
+        collection = core_postman.collection(json.loads(response.get_data()))
+        name = f"rest_endpoint-{route_group}" if route_group else "rest_endpoint"
+        return request.make_response(
+            json.dumps(collection, ensure_ascii=False, indent=1).encode(),
+            headers=[
+                ("Content-Type", JSON_CONTENT_TYPE),
+                ("Content-Disposition", content_disposition(f"{name}.postman_collection.json")),
+                ("Cache-Control", "no-cache"),
+            ],
         )

@@ -3,6 +3,7 @@ from . import endpoint_endpoint
 
 # isort: split
 from . import (
+    endpoint_as_code,
     endpoint_checks,
     endpoint_publish,
     endpoint_try_it,

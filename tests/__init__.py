@@ -1,4 +1,6 @@
 from . import (
+    test_as_code,
+    test_as_code_cli,
     test_backoffice,
     test_concurrency,
     test_demo,

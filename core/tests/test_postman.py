@@ -1,0 +1,121 @@
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft7Validator
+
+from core.openapi import build_document
+from core.postman import BEARER_VAR, SCHEMA_URL, collection, example
+
+SCHEMA_FILE = Path(__file__).parents[2] / "tests" / "data" / "postman_collection_v2.1.0.schema.json"
+SERVER = "http://api.example.com"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads(SCHEMA_FILE.read_text())
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
+
+
+def config(id_, route, method="GET", **kw):
+    values = {
+        "id": id_,
+        "name": f"Endpoint {id_}",
+        "summary": "",
+        "description": "",
+        "route": route,
+        "route_group": "",
+        "route_type": "http",
+        "method": method,
+        "auth_type": "bearer",
+        "exec_as_user_id": None,
+        "content_type": "",
+        "schema": "",
+        "response_schema": "",
+        "exec_mode": "code",
+        "code": "result = {'payload': {}}",
+        "company_id": None,
+        "csrf": False,
+        "cors": "",
+        "readonly": False,
+        "group_ids": [],
+    }
+    values.update(kw)
+    return values
+
+
+CONFIGS = [
+    config(1, "/api/customer/<int:customer_id>", route_group="mobile", summary="Get"),
+    config(
+        2,
+        "/api/customer",
+        "POST",
+        route_group="mobile",
+        content_type="application/json",
+        schema="type: object\nrequired: [name]\nproperties:\n  name: {type: string}\n"
+        "examples:\n  - {name: Jane}\n",
+    ),
+    config(3, "/api/search", "POST", route_type="json", content_type="application/json"),
+    config(
+        4,
+        "/api/notice",
+        "POST",
+        auth_type="user_endpoint",
+        content_type="application/xml",
+        schema='<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+        '<xs:element name="notice" type="xs:string"/></xs:schema>',
+    ),
+    config(
+        5, "/api/form", "PUT", auth_type="public", content_type="application/x-www-form-urlencoded"
+    ),
+    config(6, "/api/csv", "PATCH", content_type="text/csv", csrf=True),
+    config(7, "/api/file/<path:name>", "DELETE", auth_type="public"),
+]
+
+
+def test_collection_is_valid_v2_1(validator):
+    document = build_document(CONFIGS, server_url=SERVER + "/", title="T", version="7")
+    result = collection(document)
+    errors = sorted(validator.iter_errors(result), key=str)
+    assert not errors, [e.message for e in errors]
+    assert result["info"]["schema"] == SCHEMA_URL
+    assert {v["key"] for v in result["variable"]} == {"baseUrl", BEARER_VAR}
+    assert result["variable"][0]["value"] == SERVER
+    # One folder per route group, the others at the top level.
+    folder = next(i for i in result["item"] if i["name"] == "mobile")
+    get = next(i for i in folder["item"] if i["request"]["method"] == "GET")
+    assert get["request"]["url"]["raw"] == "{{baseUrl}}/api/customer/:customer_id"
+    assert get["request"]["url"]["variable"][0]["key"] == "customer_id"
+    assert get["request"]["auth"]["bearer"][0]["value"] == "{{" + BEARER_VAR + "}}"
+    post = next(i for i in folder["item"] if i["request"]["method"] == "POST")
+    assert json.loads(post["request"]["body"]["raw"]) == {"name": "Jane"}
+    assert {"key": "Content-Type", "value": "application/json"} in post["request"]["header"]
+    loose = {i["request"]["url"]["raw"]: i for i in result["item"] if "request" in i}
+    rpc = json.loads(loose["{{baseUrl}}/api/search"]["request"]["body"]["raw"])
+    assert rpc["jsonrpc"] == "2.0" and rpc["method"] == "call"
+    xml = loose["{{baseUrl}}/api/notice"]["request"]
+    assert "<notice>" in xml["body"]["raw"] and xml["auth"] == {"type": "noauth"}
+    assert "session" in xml["description"]
+    assert loose["{{baseUrl}}/api/form"]["request"]["body"]["mode"] == "urlencoded"
+    assert loose["{{baseUrl}}/api/file/:name"]["request"]["auth"] == {"type": "noauth"}
+
+
+def test_invalid_collection_is_refused_by_the_schema(validator):
+    """The shipped schema really checks: a request without its url fails."""
+    document = build_document(CONFIGS[:1], server_url=SERVER)
+    result = collection(document)
+    del result["item"][0]["item"][0]["request"]["url"]
+    result["info"].pop("schema")
+    assert list(validator.iter_errors(result))
+
+
+def test_example_builds_from_properties_and_refs():
+    document = {
+        "components": {
+            "schemas": {"A": {"type": "object", "properties": {"n": {"type": "integer"}}}}
+        }
+    }
+    assert example(document, {"$ref": "#/components/schemas/A"}) == {"n": 0}
+    assert example(document, {"type": ["null", "string"]}) == ""
+    assert example(document, {"type": "array", "items": {"enum": ["x"]}}) == ["x"]

@@ -1,0 +1,1 @@
+from . import endpoint_import_wizard
