@@ -14,31 +14,11 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..core import endpoints_yaml as core_yaml
+from ..models.endpoint_endpoint import SERVING_FIELDS
 from .common import EndpointCase
 
 POSTMAN_SCHEMA = Path(__file__).parent / "data" / "postman_collection_v2.1.0.schema.json"
-COMPARED_FIELDS = [
-    "name",
-    "summary",
-    "description",
-    "route",
-    "route_group",
-    "route_type",
-    "request_method",
-    "auth_type",
-    "exec_as_user_id",
-    "request_content_type",
-    "request_content_schema",
-    "response_schema",
-    "exec_mode",
-    "code_snippet",
-    "company_id",
-    "active",
-    "csrf",
-    "cors",
-    "readonly",
-    "allowed_group_ids",
-]
+COMPARED_FIELDS = ["name", "summary", "description", "route_group", *SERVING_FIELDS]
 SCHEMAS = {
     "application/json": "type: object\nproperties:\n  name: {type: string}\n",
     "application/json; charset=utf-8": '{"type": "object"}',

@@ -19,40 +19,13 @@ from core.openapi import (
 )
 from core.routes import parse_route
 from core.schema import SchemaError
+from core.tests.snapshots import config
 
 SERVER = "http://api.example.com"
 XSD = (
     '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
     '<xs:element name="order" type="xs:string"/></xs:schema>'
 )
-
-
-def config(id_=1, route="/api/things", method="GET", **kw):
-    """A published snapshot, as ``_published_snapshot()`` freezes it."""
-    values = {
-        "id": id_,
-        "name": f"Endpoint {id_}",
-        "summary": "",
-        "description": "",
-        "route": route,
-        "route_group": "",
-        "route_type": "http",
-        "method": method,
-        "auth_type": "bearer",
-        "exec_as_user_id": None,
-        "content_type": "",
-        "schema": "",
-        "response_schema": "",
-        "exec_mode": "code",
-        "code": "result = {'payload': {}}",
-        "company_id": None,
-        "csrf": False,
-        "cors": "",
-        "readonly": False,
-        "group_ids": [],
-    }
-    values.update(kw)
-    return values
 
 
 def document(*configs, **kw):

@@ -6,6 +6,7 @@ from jsonschema import Draft7Validator
 
 from core.openapi import build_document
 from core.postman import BEARER_VAR, SCHEMA_URL, collection, example
+from core.tests.snapshots import config
 
 SCHEMA_FILE = Path(__file__).parents[2] / "tests" / "data" / "postman_collection_v2.1.0.schema.json"
 SERVER = "http://api.example.com"
@@ -16,33 +17,6 @@ def validator():
     schema = json.loads(SCHEMA_FILE.read_text())
     Draft7Validator.check_schema(schema)
     return Draft7Validator(schema)
-
-
-def config(id_, route, method="GET", **kw):
-    values = {
-        "id": id_,
-        "name": f"Endpoint {id_}",
-        "summary": "",
-        "description": "",
-        "route": route,
-        "route_group": "",
-        "route_type": "http",
-        "method": method,
-        "auth_type": "bearer",
-        "exec_as_user_id": None,
-        "content_type": "",
-        "schema": "",
-        "response_schema": "",
-        "exec_mode": "code",
-        "code": "result = {'payload': {}}",
-        "company_id": None,
-        "csrf": False,
-        "cors": "",
-        "readonly": False,
-        "group_ids": [],
-    }
-    values.update(kw)
-    return values
 
 
 CONFIGS = [
