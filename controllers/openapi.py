@@ -191,7 +191,10 @@ class OpenApiController(http.Controller):
         response = self.openapi_json(route_group=route_group)
         if response.status_code != 200:
             return response
-        collection = core_postman.collection(json.loads(response.get_data()))
+        collection = core_postman.collection(
+            json.loads(response.get_data()),
+            base_url=request.httprequest.host_url,
+        )
         name = f"rest_endpoint-{route_group}" if route_group else "rest_endpoint"
         return request.make_response(
             json.dumps(collection, ensure_ascii=False, indent=1).encode(),

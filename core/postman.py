@@ -14,6 +14,7 @@ exactly what the document does: the published endpoints.
 import copy
 import json
 import re
+from urllib.parse import urljoin
 
 SCHEMA_URL = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 BASE_URL_VAR = "baseUrl"
@@ -162,8 +163,11 @@ def _auth_note(schemes, scheme_defs):
     return ""
 
 
-def collection(document, name=None):
-    """The Postman v2.1 collection (a dict) of an OpenAPI 3 ``document``."""
+def collection(document, name=None, base_url=None):
+    """The Postman v2.1 collection (a dict) of an OpenAPI 3 ``document``.
+
+    ``base_url`` is the server's absolute URL: Postman resolves no relative
+    server URL, and the document's is relative (``/``) on purpose."""
     info = document.get("info", {})
     folders, loose = {}, []
     for path, operations in document.get("paths", {}).items():
@@ -179,6 +183,7 @@ def collection(document, name=None):
                 loose.append(item)
     items = [{"name": tag, "item": folders[tag]} for tag in sorted(folders)] + loose
     servers = document.get("servers") or [{"url": ""}]
+    base_url = urljoin(base_url or "", servers[0]["url"]) if base_url else servers[0]["url"]
     result = {
         "info": {
             "name": name or info.get("title") or "REST endpoints",
@@ -188,7 +193,7 @@ def collection(document, name=None):
         "item": items,
         "auth": BEARER_AUTH,
         "variable": [
-            {"key": BASE_URL_VAR, "value": servers[0]["url"].rstrip("/"), "type": "string"},
+            {"key": BASE_URL_VAR, "value": base_url.rstrip("/"), "type": "string"},
             {
                 "key": BEARER_VAR,
                 "value": "",

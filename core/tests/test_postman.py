@@ -93,3 +93,13 @@ def test_example_builds_from_properties_and_refs():
     assert example(document, {"$ref": "#/components/schemas/A"}) == {"n": 0}
     assert example(document, {"type": ["null", "string"]}) == ""
     assert example(document, {"type": "array", "items": {"enum": ["x"]}}) == ["x"]
+
+
+def test_base_url_is_absolute_when_the_document_is_relative():
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    document["servers"] = [{"url": "/"}]
+    variables = {v["key"]: v["value"] for v in collection(document)["variable"]}
+    assert variables["baseUrl"] == ""
+    result = collection(document, base_url="https://erp.example.com/")
+    variables = {v["key"]: v["value"] for v in result["variable"]}
+    assert variables["baseUrl"] == "https://erp.example.com"
