@@ -1,1 +1,1 @@
-from . import controllers, dispatcher, models
+from . import controllers, dispatcher, models, wizard

@@ -34,8 +34,10 @@ import werkzeug.exceptions
 from odoo.http import Dispatcher, Response
 from odoo.tools import config
 
+from . import metrics, rate_limit, request_log
 from .core import body as core_body
 from .core import errors as core_errors
+from .core import ratelimit as core_ratelimit
 from .core import snippet as core_snippet
 from .cross_site import CrossSiteChecks
 from .registry import ROUTING_TYPE
@@ -89,6 +91,12 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         # Set by ir.http's authentication: False once the caller is known to
         # be the user the code runs as (see core.errors.describe).
         self.hide_access_details = True
+        # The caller, set by ir.http's authentication (request log, limits).
+        self.caller_uid = None
+        self.caller_key_id = None
+        # RateLimit-* headers once this request was counted: a retried pass
+        # is not counted again.
+        self.rate_headers = None
 
     @classmethod
     def is_compatible_with(cls, request):
@@ -126,6 +134,8 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         httprequest = request.httprequest
         if "\x00" in httprequest.path or b"%00" in httprequest.query_string:
             raise core_errors.BadRequest(core_body.NUL_MESSAGE.format(where=" in the URL"))
+        if compiled.rate_limit:
+            self._check_rate_limit(compiled)
         csrf_refusal = self._check_csrf(compiled)
         payload, element = self._read_payload(compiled)
         if csrf_refusal:
@@ -172,6 +182,29 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
     # ------------------------------------------------------------------
     # Steps
     # ------------------------------------------------------------------
+
+    def _check_rate_limit(self, compiled):
+        """Count this request against the endpoint's limit, once per request
+        (before the body is read): over it, a 429 with ``Retry-After``."""
+        if self.rate_headers is None:
+            request = self.request
+            caller = core_ratelimit.caller_key(
+                self.caller_key_id, self.caller_uid, request.httprequest.remote_addr
+            )
+            allowed, headers = rate_limit.hit(request.db, compiled, caller)
+            self.rate_headers = headers
+            if not allowed:
+                raise core_errors.TooManyRequests(
+                    core_ratelimit.refusal(
+                        compiled.rate_limit,
+                        compiled.rate_limit_period,
+                        headers["Retry-After"],
+                    ),
+                    headers=headers,
+                )
+        for name, value in self.rate_headers.items():
+            if name != "Retry-After":
+                self.request.future_response.headers.set(name, value)
 
     def _read_payload(self, compiled):
         """Check, read and parse the body; return (payload, xml element)."""
@@ -316,7 +349,9 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         return f"endpoint {compiled.name!r} (#{compiled.id})" if compiled else "endpoint path"
 
     def _log_when_sent(self, response, message=None):
-        """Log the request when ``response`` is sent, with its status.
+        """Log the request when ``response`` is sent, with its status: the
+        server log line, the metrics and, when the endpoint asks for it, a
+        row of the request log (``request_log.py``).
 
         Each pass of a retried request builds its own response, and only the
         last one reaches the client (WSGI closes it once sent): the log line
@@ -332,14 +367,34 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
             f" ({self.attempts} attempts)" if self.attempts > 1 else "",
             f": {message}" if message and status >= 400 else "",
         )
-        response.call_on_close(functools.partial(self._log, line))
+        compiled = self.handler.compiled if self.handler is not None else None
+        row = None
+        if compiled is not None and request_log.wanted(compiled, status):
+            row = request_log.build(self, compiled, response, message)
+        response.call_on_close(functools.partial(self._log, line, compiled, row))
 
-    def _log(self, line):
+    def _log(self, line, compiled, row):
         method, path, status, label, attempts, message = line
-        elapsed = (time.perf_counter() - self.started) * 1000
+        elapsed = time.perf_counter() - self.started
         _logger.info(
-            "%s %s -> %s, %s, %.1f ms%s%s", method, path, status, label, elapsed, attempts, message
+            "%s %s -> %s, %s, %.1f ms%s%s",
+            method,
+            path,
+            status,
+            label,
+            elapsed * 1000,
+            attempts,
+            message,
         )
+        request = self.request
+        try:
+            metrics.observe_request(
+                request.db, compiled.name if compiled else "", method, status, elapsed
+            )
+        except Exception:  # the call is answered; metrics never break it
+            _logger.exception("Could not record the metrics of %s %s", method, path)
+        if row is not None:
+            request_log.save(request.registry, row, self.started)
 
 
 def _stream(httprequest):

@@ -1,1 +1,1 @@
-from . import main, openapi
+from . import main, metrics, openapi

@@ -4,6 +4,8 @@ from . import endpoint_endpoint
 # isort: split
 from . import (
     endpoint_checks,
+    endpoint_log,
+    endpoint_operations,
     endpoint_publish,
     endpoint_try_it,
     exec_code,

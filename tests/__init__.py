@@ -6,6 +6,7 @@ from . import (
     test_install,
     test_multiprocess,
     test_openapi,
+    test_operations,
     test_pipeline,
     test_registry,
     test_retry,

@@ -1,0 +1,1 @@
+from . import endpoint_apikey_wizard
