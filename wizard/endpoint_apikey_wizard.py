@@ -22,7 +22,6 @@ class EndpointApikeyWizard(models.TransientModel):
 
     user_id = fields.Many2one(
         "res.users",
-        string="User",
         required=True,
         domain=[("share", "=", False)],
         default=lambda self: self.env.context.get("active_model") == "res.users"
