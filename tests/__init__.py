@@ -7,6 +7,7 @@ from . import (
     test_multiprocess,
     test_openapi,
     test_operations,
+    test_operations_browser,
     test_operations_servers,
     test_pipeline,
     test_registry,
