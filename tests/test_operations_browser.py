@@ -7,6 +7,7 @@ static/description/endpoint_log_graph.png (the README's picture)."""
 
 import base64
 import os
+import time
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -83,13 +84,13 @@ class TestRequestLogBrowser(EndpointCase):
         original = ChromeBrowser._wait_code_ok
 
         def wait_then_shoot(browser, *args, **kwargs):
-            result = original(browser, *args, **kwargs)
+            original(browser, *args, **kwargs)
+            time.sleep(1.5)  # Chart.js animates the bars for a second
             future = browser._websocket_send("Page.captureScreenshot", with_future=True)
             shots.append(base64.b64decode(future.result(timeout=20)["data"]))
-            return result
 
         with patch.object(ChromeBrowser, "_wait_code_ok", wait_then_shoot):
-            self.start_tour("/odoo", "rest_endpoint_request_log", login="admin")
+            self.start_tour("/odoo?debug=1", "rest_endpoint_request_log", login="admin")
         self.assertEqual(len(shots), 1)
         self.assertTrue(shots[0].startswith(b"\x89PNG"))
         save_test_file(type(self).__name__, shots[0], "request_log_graph_")

@@ -7,7 +7,7 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
 registry.category("web_tour.tours").add("rest_endpoint_request_log", {
-    url: "/odoo",
+    url: "/odoo?debug=1",
     steps: () => [
         ...stepUtils.goToAppSteps("base.menu_administration", "Open Settings"),
         {
