@@ -37,7 +37,6 @@ from odoo.tools import config
 from . import metrics, rate_limit, request_log
 from .core import body as core_body
 from .core import errors as core_errors
-from .core import ratelimit as core_ratelimit
 from .core import snippet as core_snippet
 from .cross_site import CrossSiteChecks
 from .registry import ROUTING_TYPE
@@ -135,7 +134,7 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         if "\x00" in httprequest.path or b"%00" in httprequest.query_string:
             raise core_errors.BadRequest(core_body.NUL_MESSAGE.format(where=" in the URL"))
         if compiled.rate_limit:
-            self._check_rate_limit(compiled)
+            rate_limit.check(self, compiled)
         csrf_refusal = self._check_csrf(compiled)
         payload, element = self._read_payload(compiled)
         if csrf_refusal:
@@ -182,29 +181,6 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
     # ------------------------------------------------------------------
     # Steps
     # ------------------------------------------------------------------
-
-    def _check_rate_limit(self, compiled):
-        """Count this request against the endpoint's limit, once per request
-        (before the body is read): over it, a 429 with ``Retry-After``."""
-        if self.rate_headers is None:
-            request = self.request
-            caller = core_ratelimit.caller_key(
-                self.caller_key_id, self.caller_uid, request.httprequest.remote_addr
-            )
-            allowed, headers = rate_limit.hit(request.db, compiled, caller)
-            self.rate_headers = headers
-            if not allowed:
-                raise core_errors.TooManyRequests(
-                    core_ratelimit.refusal(
-                        compiled.rate_limit,
-                        compiled.rate_limit_period,
-                        headers["Retry-After"],
-                    ),
-                    headers=headers,
-                )
-        for name, value in self.rate_headers.items():
-            if name != "Retry-After":
-                self.request.future_response.headers.set(name, value)
 
     def _read_payload(self, compiled):
         """Check, read and parse the body; return (payload, xml element)."""
@@ -371,9 +347,13 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         row = None
         if compiled is not None and request_log.wanted(compiled, status):
             row = request_log.build(self, compiled, response, message)
-        response.call_on_close(functools.partial(self._log, line, compiled, row))
+        # Read now: ``self.request`` may be Odoo's request proxy (a JSON 404
+        # outside any endpoint), unbound once the response is being sent.
+        request = self.request
+        where = (request.db, getattr(request, "registry", None))
+        response.call_on_close(functools.partial(self._log, line, compiled, row, where))
 
-    def _log(self, line, compiled, row):
+    def _log(self, line, compiled, row, where):
         method, path, status, label, attempts, message = line
         elapsed = time.perf_counter() - self.started
         _logger.info(
@@ -386,15 +366,13 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
             attempts,
             message,
         )
-        request = self.request
+        db, registry = where
         try:
-            metrics.observe_request(
-                request.db, compiled.name if compiled else "", method, status, elapsed
-            )
+            metrics.observe_request(db, compiled.name if compiled else "", method, status, elapsed)
         except Exception:  # the call is answered; metrics never break it
             _logger.exception("Could not record the metrics of %s %s", method, path)
-        if row is not None:
-            request_log.save(request.registry, row, self.started)
+        if row is not None and registry is not None:
+            request_log.save(registry, row, self.started)
 
 
 def _stream(httprequest):

@@ -25,6 +25,7 @@ import psycopg2
 
 from odoo import sql_db
 
+from .core import errors as core_errors
 from .core import ratelimit as core_ratelimit
 
 _logger = logging.getLogger(__name__)
@@ -140,3 +141,26 @@ def hit(dbname, compiled, caller):
         headers["Retry-After"] = str(reset)
         return False, headers
     return True, headers
+
+
+def check(dispatcher, compiled):
+    """Count the dispatcher's request against the endpoint's limit, once per
+    request (a retried pass is not counted again), before its body is read:
+    over it, a 429 with ``Retry-After``; else the ``RateLimit-*`` headers."""
+    request = dispatcher.request
+    if dispatcher.rate_headers is None:
+        caller = core_ratelimit.caller_key(
+            dispatcher.caller_key_id, dispatcher.caller_uid, request.httprequest.remote_addr
+        )
+        allowed, headers = hit(request.db, compiled, caller)
+        dispatcher.rate_headers = headers
+        if not allowed:
+            raise core_errors.TooManyRequests(
+                core_ratelimit.refusal(
+                    compiled.rate_limit, compiled.rate_limit_period, headers["Retry-After"]
+                ),
+                headers=headers,
+            )
+    for name, value in dispatcher.rate_headers.items():
+        if name != "Retry-After":
+            request.future_response.headers.set(name, value)

@@ -25,6 +25,15 @@ raise exceptions.UserError("refused on purpose")
 ECHO = "result = {'payload': {'ok': True, 'secret_token': 'resp-s3cret', 'got': payload}}"
 
 
+def _poll_value(fetch, expected, timeout=5):
+    deadline = time.monotonic() + timeout
+    value = fetch()
+    while value < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = fetch()
+    return value
+
+
 class OperationsCase(EndpointCase):
     def setUp(self):
         super().setUp()
@@ -389,6 +398,11 @@ class TestMetrics(OperationsCase):
             },
             names,
         )
+        # a JSON 404 under an endpoint prefix is counted too (no endpoint)
+        before_404 = self._requests(self._scrape(key).text, "")
+        self.assertJsonError(self.request("GET", "/api/metrics/nowhere"), 404)
+        after_404 = _poll_value(lambda: self._requests(self._scrape(key).text, ""), before_404 + 1)
+        self.assertEqual(after_404, before_404 + 1)
         # a settings administrator's global key opens it too
         admin = self.env.ref("base.user_admin")
         admin_key = self.env["res.users.apikeys"].with_user(admin).sudo()._generate(None, "a", None)
