@@ -13,13 +13,16 @@
     "depends": ["base", "web"],
     # Both modules define the model endpoint.endpoint.
     "excludes": ["endpoint"],
-    "external_dependencies": {"python": ["jsonschema", "yaml"]},
+    "external_dependencies": {"python": ["jsonschema", "yaml", "prometheus_client"]},
     "data": [
         "security/ir.model.access.csv",
         "data/server_actions.xml",
+        "data/cron.xml",
         "views/endpoint_views.xml",
         "views/openapi_views.xml",
         "wizard/endpoint_import_wizard_views.xml",
+        "views/endpoint_log_views.xml",
+        "wizard/endpoint_apikey_wizard_views.xml",
     ],
     "demo": ["demo/endpoint_demo.xml"],
     "assets": {

@@ -13,6 +13,16 @@ one primary-key lookup. Revoking (deleting) a key, letting it expire or
 archiving its user is therefore refused on the very next request, on every
 process; and a database restored or duplicated under the same name, where the
 id may now hold another user's key, is verified afresh.
+
+Scopes. Odoo's keys have a ``scope``: NULL (or ``rpc``) for the global keys
+of the user preferences, which open JSON-2 and XML-RPC. Keys of scope
+``rest_endpoint:<name>`` (created with the *API key* wizard of the Endpoints
+menu) open only the bearer endpoints whose ``api_key_scope`` is ``<name>``
+(and ``rest_endpoint:metrics`` the metrics): Odoo's own checks
+(``res.users.apikeys._check_credentials(scope='rpc')``) accept only NULL or
+``rpc``, so JSON-2 and XML-RPC refuse them. Here an endpoint without a
+scope accepts only global keys, and a scoped endpoint only its own scope;
+any other valid key is a 403 that says why.
 """
 
 import hashlib
@@ -20,28 +30,38 @@ import hmac
 import os
 import re
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
-from .core.errors import Unauthorized
+from .core.errors import Forbidden, Unauthorized
 
 _SECRET = os.urandom(32)
 _CACHE_SIZE = 4096
-#: (dbname, keyed hash of the key) -> (key id, user id, stored hash, database uuid)
+#: (dbname, keyed hash of the key) -> (key id, user id, stored hash, database uuid, scope)
 _cache = OrderedDict()
 _lock = threading.Lock()
 
 _BEARER_RE = re.compile(r"^bearer[ \t]+([\x21-\x7e]+)[ \t]*$", re.IGNORECASE)
 
 _DATABASE_UUID = "(SELECT value FROM ir_config_parameter WHERE key = 'database.uuid')"
+#: The prefix of the scopes of keys made for endpoints (see the module doc).
+SCOPE_PREFIX = "rest_endpoint:"
+#: What may follow it (an endpoint's ``api_key_scope``).
+SCOPE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+#: Global keys (Odoo's 'rpc' scope "does not really exist": it means NULL)
+#: and ours; keys of other modules' scopes are unknown here.
+_SCOPES = "(k.scope IS NULL OR k.scope = 'rpc' OR starts_with(k.scope, 'rest_endpoint:'))"
+
+#: Who called: the key's owner, the key's row id and its scope (None: global).
+Caller = namedtuple("Caller", "uid key_id scope")
 _CANDIDATES = f"""
-    SELECT k.id, k.user_id, k.key, {_DATABASE_UUID}
+    SELECT k.id, k.user_id, k.key, {_DATABASE_UUID}, k.scope
       FROM res_users_apikeys k
       JOIN res_users u ON u.id = k.user_id
      WHERE k.index = %s
        AND u.active
-       AND (k.scope IS NULL OR k.scope = 'rpc')
+       AND {_SCOPES}
        AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
 """  # constant SQL
 # The same key row (same owner, same stored hash) in the same database: a
@@ -56,7 +76,7 @@ _STILL_VALID = f"""
        AND k.key = %s
        AND {_DATABASE_UUID} IS NOT DISTINCT FROM %s
        AND u.active
-       AND (k.scope IS NULL OR k.scope = 'rpc')
+       AND {_SCOPES}
        AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
 """  # constant SQL
 
@@ -75,30 +95,57 @@ def bearer_token(header):
     return token
 
 
-def authenticate(cr, header):
-    """Return the id of the user owning the bearer key of ``header``."""
+def verify(cr, header):
+    """The :class:`Caller` of the bearer key of ``header`` (global keys and
+    keys of ``rest_endpoint:*`` scopes), or a 401."""
     token = bearer_token(header)
     digest = hmac.new(_SECRET, token.encode(), hashlib.sha256).digest()
     cache_key = (cr.dbname, digest)
     hit = _cache.get(cache_key)
     if hit is not None:
-        key_id, uid, hashed, db_uuid = hit
+        key_id, uid, hashed, db_uuid, scope = hit
         cr.execute(_STILL_VALID, [key_id, uid, hashed, db_uuid])
         if cr.fetchone():
-            return uid
+            return Caller(uid, key_id, scope)
         # Revoked, expired, archived, or another database under this name:
         # forget it and verify the key afresh (a revoked key fails there).
         with _lock:
             _cache.pop(cache_key, None)
     cr.execute(_CANDIDATES, [token[:INDEX_SIZE]])
-    for key_id, uid, hashed, db_uuid in cr.fetchall():
+    for key_id, uid, hashed, db_uuid, key_scope in cr.fetchall():
         if KEY_CRYPT_CONTEXT.verify(token, hashed):
+            scope = None if key_scope in (None, "rpc") else key_scope
             with _lock:
-                _cache[cache_key] = (key_id, uid, hashed, db_uuid)
+                _cache[cache_key] = (key_id, uid, hashed, db_uuid, scope)
                 while len(_cache) > _CACHE_SIZE:
                     _cache.popitem(last=False)
-            return uid
+            return Caller(uid, key_id, scope)
     raise Unauthorized("Invalid API key: unknown, revoked, expired, or its user is archived.")
+
+
+def check_scope(key_scope, wanted):
+    """Refuse (403) a key whose scope is not the one wanted: ``wanted`` None
+    accepts global keys only, ``"mobile"`` only ``rest_endpoint:mobile``."""
+    if wanted:
+        expected = SCOPE_PREFIX + wanted
+        if key_scope != expected:
+            has = f"scope {key_scope!r}" if key_scope else "no scope (a global key)"
+            raise Forbidden(
+                f"This endpoint accepts only API keys of scope {expected!r}; this key has {has}."
+            )
+    elif key_scope:
+        raise Forbidden(
+            f"This API key is limited to scope {key_scope!r} and cannot call this endpoint: "
+            "use a global API key (user preferences) or a key of the endpoint's scope."
+        )
+
+
+def authenticate(cr, header, scope=None):
+    """Return the id of the user owning the bearer key of ``header``, a key
+    of ``scope`` (None: a global key; else a 403)."""
+    caller = verify(cr, header)
+    check_scope(caller.scope, scope)
+    return caller.uid
 
 
 def forget_all():

@@ -34,6 +34,7 @@ import werkzeug.exceptions
 from odoo.http import Dispatcher, Response
 from odoo.tools import config
 
+from . import metrics, rate_limit, request_log
 from .core import body as core_body
 from .core import errors as core_errors
 from .core import snippet as core_snippet
@@ -89,6 +90,12 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         # Set by ir.http's authentication: False once the caller is known to
         # be the user the code runs as (see core.errors.describe).
         self.hide_access_details = True
+        # The caller, set by ir.http's authentication (request log, limits).
+        self.caller_uid = None
+        self.caller_key_id = None
+        # RateLimit-* headers once this request was counted: a retried pass
+        # is not counted again.
+        self.rate_headers = None
 
     @classmethod
     def is_compatible_with(cls, request):
@@ -126,6 +133,8 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         httprequest = request.httprequest
         if "\x00" in httprequest.path or b"%00" in httprequest.query_string:
             raise core_errors.BadRequest(core_body.NUL_MESSAGE.format(where=" in the URL"))
+        if compiled.rate_limit:
+            rate_limit.check(self, compiled)
         csrf_refusal = self._check_csrf(compiled)
         payload, element = self._read_payload(compiled)
         if csrf_refusal:
@@ -316,7 +325,9 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         return f"endpoint {compiled.name!r} (#{compiled.id})" if compiled else "endpoint path"
 
     def _log_when_sent(self, response, message=None):
-        """Log the request when ``response`` is sent, with its status.
+        """Log the request when ``response`` is sent, with its status: the
+        server log line, the metrics and, when the endpoint asks for it, a
+        row of the request log (``request_log.py``).
 
         Each pass of a retried request builds its own response, and only the
         last one reaches the client (WSGI closes it once sent): the log line
@@ -332,14 +343,36 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
             f" ({self.attempts} attempts)" if self.attempts > 1 else "",
             f": {message}" if message and status >= 400 else "",
         )
-        response.call_on_close(functools.partial(self._log, line))
+        compiled = self.handler.compiled if self.handler is not None else None
+        row = None
+        if compiled is not None and request_log.wanted(compiled, status):
+            row = request_log.build(self, compiled, response, message)
+        # Read now: ``self.request`` may be Odoo's request proxy (a JSON 404
+        # outside any endpoint), unbound once the response is being sent.
+        request = self.request
+        where = (request.db, getattr(request, "registry", None))
+        response.call_on_close(functools.partial(self._log, line, compiled, row, where))
 
-    def _log(self, line):
+    def _log(self, line, compiled, row, where):
         method, path, status, label, attempts, message = line
-        elapsed = (time.perf_counter() - self.started) * 1000
+        elapsed = time.perf_counter() - self.started
         _logger.info(
-            "%s %s -> %s, %s, %.1f ms%s%s", method, path, status, label, elapsed, attempts, message
+            "%s %s -> %s, %s, %.1f ms%s%s",
+            method,
+            path,
+            status,
+            label,
+            elapsed * 1000,
+            attempts,
+            message,
         )
+        db, registry = where
+        try:
+            metrics.observe_request(db, compiled.name if compiled else "", method, status, elapsed)
+        except Exception:  # the call is answered; metrics never break it
+            _logger.exception("Could not record the metrics of %s %s", method, path)
+        if row is not None and registry is not None:
+            request_log.save(registry, row, self.started)
 
 
 def _stream(httprequest):

@@ -49,6 +49,7 @@ class CompiledEndpoint:
     """One published record, compiled once per sync in each process."""
 
     __slots__ = (
+        "api_key_scope",
         "auth_type",
         "code",
         "config",
@@ -59,8 +60,12 @@ class CompiledEndpoint:
         "exec_mode",
         "group_ids",
         "id",
+        "log_bodies",
+        "log_requests",
         "method",
         "name",
+        "rate_limit",
+        "rate_limit_period",
         "response_validator",
         "route",
         "route_type",
@@ -82,6 +87,12 @@ class CompiledEndpoint:
         self.exec_mode = config["exec_mode"]
         self.content_type = config.get("content_type") or ""
         self.group_ids = frozenset(config.get("group_ids") or ())
+        # Operations (snapshots published before these existed get defaults).
+        self.api_key_scope = config.get("api_key_scope") or None
+        self.log_requests = config.get("log_requests") or "errors"
+        self.log_bodies = bool(config.get("log_bodies"))
+        self.rate_limit = config.get("rate_limit") or 0
+        self.rate_limit_period = config.get("rate_limit_period") or 60
         self.code = code
         self.validator = compile_schema(config.get("schema"), self.content_type)
         self.response_validator = compile_schema(config.get("response_schema"), "application/json")

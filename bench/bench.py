@@ -93,6 +93,13 @@ ensure("/bench/ep/order-schema", "POST", auth_type="public", exec_as_user_id=adm
        code_snippet=order)
 ensure("/bench/ep/jsonrpc", "POST", route_type="json", auth_type="public",
        exec_as_user_id=admin.id, request_content_type="application/json", code_snippet=snippet)
+# Production features, side by side (same snippet as /bench/ep/public).
+ensure("/bench/ep/log-all", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
+       log_requests="all")
+ensure("/bench/ep/log-none", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
+       log_requests="none")
+ensure("/bench/ep/limited", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
+       rate_limit=1000000000, rate_limit_period=60)
 probe = ensure("/bench/ep/probe", auth_type="public", exec_as_user_id=admin.id,
                code_snippet="result = {'payload': 0}")
 env.cr.commit()
@@ -109,6 +116,13 @@ snippet = ("result = {'response': Response(%%r, content_type='application/json; 
 ensure("/bench/ep/public", auth_type="public", exec_as_user_id=admin.id, exec_mode="code",
        code_snippet=snippet)
 ensure("/bench/ep/bearer", auth_type="bearer", exec_mode="code", code_snippet=snippet)
+# Production features, side by side (same snippet as /bench/ep/public).
+ensure("/bench/ep/log-all", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
+       log_requests="all")
+ensure("/bench/ep/log-none", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
+       log_requests="none")
+ensure("/bench/ep/limited", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
+       rate_limit=1000000000, rate_limit_period=60)
 probe = ensure("/bench/ep/probe", auth_type="public", exec_as_user_id=admin.id, exec_mode="code",
                code_snippet="result = {'response': Response('0')}")
 env.cr.commit()
@@ -298,6 +312,18 @@ class Bench:
                 "/bench/ep/jsonrpc",
                 {"method": "POST", "body": jsonrpc, "headers": self.headers(DB_OURS, None, j)},
             ),
+            "rest_endpoint public, log all": (
+                "/bench/ep/log-all",
+                {"headers": self.headers(DB_OURS)},
+            ),
+            "rest_endpoint public, log none": (
+                "/bench/ep/log-none",
+                {"headers": self.headers(DB_OURS)},
+            ),
+            "rest_endpoint public, rate limit not reached": (
+                "/bench/ep/limited",
+                {"headers": self.headers(DB_OURS)},
+            ),
         }
 
     def check_targets(self, targets):
@@ -486,6 +512,12 @@ def report(bench, args):
             f"{cost('rest_endpoint POST + JSON Schema', 'rest_endpoint POST'):.2f} | ≤ 1.15 |",
             f"| /web/health with rest_endpoint / without (req/s) | "
             f"{ratio('health (with rest_endpoint)', 'health (without)'):.2f} | ≥ 0.97 |",
+            f"| request log all / none (req/s) | "
+            f"{ratio('rest_endpoint public, log all', 'rest_endpoint public, log none'):.2f} "
+            "| ≥ 0.90 |",
+            f"| rate limit not reached / no limit (req/s) | "
+            f"{ratio('rest_endpoint public, rate limit not reached', 'rest_endpoint public'):.2f}"
+            " | ≥ 0.95 |",
             "",
         ]
     if "sync" in res:

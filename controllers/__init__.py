@@ -1,1 +1,1 @@
-from . import as_code, main, openapi
+from . import as_code, main, metrics, openapi

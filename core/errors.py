@@ -123,6 +123,7 @@ REASONS = {
     409: "Conflict",
     413: "Payload Too Large",
     415: "Unsupported Media Type",
+    429: "Too Many Requests",
     500: "Internal Server Error",
     501: "Not Implemented",
     502: "Bad Gateway",
@@ -231,6 +232,14 @@ class PayloadTooLarge(ApiError):
 class UnsupportedMediaType(ApiError):
     status = 415
     error_name = "rest_endpoint.errors.UnsupportedMediaType"
+
+
+class TooManyRequests(ApiError):
+    """The caller went over the endpoint's rate limit; ``headers`` carry
+    ``Retry-After`` and the ``RateLimit-*`` fields."""
+
+    status = 429
+    error_name = "rest_endpoint.errors.TooManyRequests"
 
 
 class InternalError(ApiError):

@@ -5,6 +5,8 @@ from . import endpoint_endpoint
 from . import (
     endpoint_as_code,
     endpoint_checks,
+    endpoint_log,
+    endpoint_operations,
     endpoint_publish,
     endpoint_try_it,
     exec_code,

@@ -39,6 +39,11 @@ SERVING_FIELDS = (
     "cors",
     "readonly",
     "allowed_group_ids",
+    "api_key_scope",
+    "log_requests",
+    "log_bodies",
+    "rate_limit",
+    "rate_limit_period",
 )
 
 BODY_METHODS = core_body.BODY_METHODS
@@ -125,6 +130,31 @@ class EndpointEndpoint(models.Model):
         string="Allowed groups",
         help="When set, the caller must belong to one of these groups (else 403).",
     )
+    api_key_scope = fields.Char(
+        string="API key scope",
+        help="Bearer endpoints: when set (e.g. mobile), only API keys of scope "
+        "rest_endpoint:<this value> are accepted (create them with Endpoints > API keys); "
+        "when empty, only global API keys are. Other keys get 403.",
+    )
+    log_requests = fields.Selection(
+        [("none", "None"), ("errors", "Errors"), ("all", "All")],
+        string="Request log",
+        default="errors",
+        required=True,
+        help="Which calls are kept in the request log (Endpoints > Request log): none, "
+        "only failures (status 400 and above), or all. Written after the response is sent.",
+    )
+    log_bodies = fields.Boolean(
+        string="Log bodies",
+        help="Also keep the request and response headers and bodies of logged calls, "
+        "truncated (system parameter rest_endpoint.log_body_size, default 4096 characters), "
+        "with Authorization, cookies and fields named like passwords or tokens redacted.",
+    )
+    rate_limit = fields.Integer(
+        help="Requests each caller (API key, else user, else client address) may send per "
+        "period; 0: no limit. Over it: 429 with Retry-After.",
+    )
+    rate_limit_period = fields.Integer(string="Rate limit period (s)", default=60)
     registry_sync = fields.Boolean(
         string="Published",
         default=False,

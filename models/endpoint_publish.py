@@ -142,6 +142,11 @@ class EndpointEndpoint(models.Model):
             "cors": (self.cors or "").strip(),
             "readonly": self.readonly,
             "group_ids": self.allowed_group_ids.ids,
+            "api_key_scope": (self.api_key_scope or "").strip(),
+            "log_requests": self.log_requests,
+            "log_bodies": self.log_bodies,
+            "rate_limit": self.rate_limit if self.rate_limit > 0 else 0,
+            "rate_limit_period": max(self.rate_limit_period or 60, 1),
         }
 
     # ------------------------------------------------------------------

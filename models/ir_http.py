@@ -65,10 +65,15 @@ class IrHttp(models.AbstractModel):
     def _authenticate_endpoint(cls, compiled):
         """Establish the caller and the user the snippet runs as."""
         auth_type = compiled.auth_type
+        dispatcher = request.dispatcher
+        if not isinstance(dispatcher, RestEndpointDispatcher):
+            dispatcher = None
         if auth_type == "bearer":
-            uid = auth.authenticate(
-                request.env.cr, request.httprequest.headers.get("Authorization")
-            )
+            caller = auth.verify(request.env.cr, request.httprequest.headers.get("Authorization"))
+            uid = caller.uid
+            if dispatcher is not None:
+                dispatcher.caller_uid, dispatcher.caller_key_id = uid, caller.key_id
+            auth.check_scope(caller.scope, compiled.api_key_scope)
             request.session.can_save = False
         elif auth_type == "user_endpoint":
             cls._authenticate_explicit("public")
@@ -78,6 +83,8 @@ class IrHttp(models.AbstractModel):
                     "Authentication required: this endpoint needs a logged-in session.",
                     scheme=None,
                 )
+            if dispatcher is not None:
+                dispatcher.caller_uid = uid
         elif auth_type == "public":
             uid = None
             if compiled.group_ids:
@@ -104,10 +111,10 @@ class IrHttp(models.AbstractModel):
             cls._check_run_as(compiled, run_as, company_id)
         if company_id:
             context = dict(request.env.context, allowed_company_ids=[company_id])
-        if isinstance(request.dispatcher, RestEndpointDispatcher):
+        if dispatcher is not None:
             # An access error describes the rights of the user the code runs
             # as: only that user may read it (public callers never).
-            request.dispatcher.hide_access_details = run_as != uid
+            dispatcher.hide_access_details = run_as != uid
         request.update_env(user=run_as, context=context)
 
     @classmethod

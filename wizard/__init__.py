@@ -1,1 +1,1 @@
-from . import endpoint_import_wizard
+from . import endpoint_apikey_wizard, endpoint_import_wizard

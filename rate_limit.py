@@ -1,0 +1,166 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Rate limits counted in PostgreSQL, for every worker and server at once.
+
+One statement per limited request, on a connection of its own in autocommit
+mode (never the request's transaction, which may be read-only, rolled back
+or run again): an upsert of the counter row of (endpoint, period, caller,
+window) that returns the new count. Each caller has its own row, so callers
+never wait for each other, and no row is updated by every request of the
+database. Windows are numbered on the database clock, so servers with
+drifting clocks agree. The table is UNLOGGED (counters need no crash
+safety, and skip the WAL); rows of finished windows are deleted by each
+process at most once a minute, and by the daily request log cron.
+
+A database error while counting lets the request through (logged): the
+limit protects the server, it must not take the API down with it.
+"""
+
+import logging
+import os
+import threading
+import time
+
+import psycopg2
+
+from odoo import sql_db
+
+from .core import errors as core_errors
+from .core import ratelimit as core_ratelimit
+
+_logger = logging.getLogger(__name__)
+
+TABLE = "rest_endpoint_rate_counter"
+CLEANUP_EVERY = 60.0  # seconds, per process
+
+CREATE_TABLE = f"""
+    CREATE UNLOGGED TABLE IF NOT EXISTS {TABLE} (
+        endpoint_id integer NOT NULL,
+        period integer NOT NULL,
+        caller varchar NOT NULL,
+        window_no bigint NOT NULL,
+        hits integer NOT NULL,
+        expires_at timestamp NOT NULL,
+        PRIMARY KEY (endpoint_id, period, caller, window_no)
+    )
+"""
+CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_expires_idx ON {TABLE} (expires_at)"
+_HIT = f"""
+    WITH clock AS (SELECT extract(epoch FROM clock_timestamp()) AS t)
+    INSERT INTO {TABLE} AS c (endpoint_id, period, caller, window_no, hits, expires_at)
+    SELECT %(endpoint_id)s, %(period)s, %(caller)s, floor(t / %(period)s)::bigint, 1,
+           to_timestamp((floor(t / %(period)s) + 1) * %(period)s) at time zone 'utc'
+      FROM clock
+    ON CONFLICT (endpoint_id, period, caller, window_no) DO UPDATE SET hits = c.hits + 1
+    RETURNING c.hits, c.window_no, (SELECT t FROM clock)::float8
+"""  # constant SQL
+DELETE_EXPIRED = f"DELETE FROM {TABLE} WHERE expires_at < now() at time zone 'utc'"
+
+
+class _Connections:
+    """A few autocommit connections per database, per process (a forked
+    worker never reuses its parent's)."""
+
+    max_idle = 4
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle = {}
+        self._pid = os.getpid()
+        self._last_cleanup = {}
+
+    def borrow(self, dbname):
+        with self._lock:
+            if self._pid != os.getpid():
+                self._idle, self._pid, self._last_cleanup = {}, os.getpid(), {}
+            idle = self._idle.setdefault(dbname, [])
+            while idle:
+                cnx = idle.pop()
+                if not cnx.closed:
+                    return cnx
+        _name, params = sql_db.connection_info_for(dbname)
+        cnx = psycopg2.connect(**params)
+        cnx.autocommit = True
+        return cnx
+
+    def give_back(self, dbname, cnx):
+        with self._lock:
+            idle = self._idle.setdefault(dbname, [])
+            if cnx.closed or len(idle) >= self.max_idle or self._pid != os.getpid():
+                cnx.close()
+            else:
+                idle.append(cnx)
+
+    def cleanup_due(self, dbname):
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last_cleanup.get(dbname, 0.0) < CLEANUP_EVERY:
+                return False
+            self._last_cleanup[dbname] = now
+            return True
+
+
+connections = _Connections()
+
+
+def execute(dbname, query, params=None):
+    """Run one statement on an autocommit connection; return its rows."""
+    cnx = connections.borrow(dbname)
+    try:
+        with cnx.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall() if cr.description else []
+    except psycopg2.Error:
+        cnx.close()
+        raise
+    finally:
+        connections.give_back(dbname, cnx)
+
+
+def hit(dbname, compiled, caller):
+    """Count one request of ``caller`` on ``compiled``; return (allowed,
+    headers). Over the limit, the headers include ``Retry-After``."""
+    limit, period = compiled.rate_limit, compiled.rate_limit_period
+    try:
+        rows = execute(
+            dbname,
+            _HIT,
+            {"endpoint_id": compiled.id, "period": period, "caller": caller[:256]},
+        )
+        if connections.cleanup_due(dbname):
+            execute(dbname, DELETE_EXPIRED)
+    except psycopg2.Error:
+        _logger.exception(
+            "Rate limit of endpoint #%s not counted; request let through", compiled.id
+        )
+        return True, {}
+    count, window_no, now = rows[0]
+    reset = core_ratelimit.reset_seconds(window_no, period, now)
+    headers = core_ratelimit.headers(limit, count, reset)
+    if count > limit:
+        headers["Retry-After"] = str(reset)
+        return False, headers
+    return True, headers
+
+
+def check(dispatcher, compiled):
+    """Count the dispatcher's request against the endpoint's limit, once per
+    request (a retried pass is not counted again), before its body is read:
+    over it, a 429 with ``Retry-After``; else the ``RateLimit-*`` headers."""
+    request = dispatcher.request
+    if dispatcher.rate_headers is None:
+        caller = core_ratelimit.caller_key(
+            dispatcher.caller_key_id, dispatcher.caller_uid, request.httprequest.remote_addr
+        )
+        allowed, headers = hit(request.db, compiled, caller)
+        dispatcher.rate_headers = headers
+        if not allowed:
+            raise core_errors.TooManyRequests(
+                core_ratelimit.refusal(
+                    compiled.rate_limit, compiled.rate_limit_period, headers["Retry-After"]
+                ),
+                headers=headers,
+            )
+    for name, value in dispatcher.rate_headers.items():
+        if name != "Retry-After":
+            request.future_response.headers.set(name, value)

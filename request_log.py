@@ -1,0 +1,151 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The request log (``endpoint.log``): one row per logged call, written after
+the response is sent, in a transaction of its own.
+
+Why after the response, with its own cursor: the request's transaction may
+be rolled back (a failure) or run again (Odoo retries serialization failures
+and read-only cursors that meet a write); its cursor is closed by then. The
+dispatcher registers :func:`schedule` with werkzeug's ``call_on_close`` on
+the response of each pass; only the response that reaches the client is
+closed, so a retried request is logged once, with its final outcome, and a
+rolled-back one is logged all the same. The client does not wait for the
+INSERT, and ``log_requests = none`` costs nothing at all.
+
+Under Odoo's test runner every cursor of the registry is a ``TestCursor``
+sharing the test's one connection behind one lock, which the test thread
+takes back as soon as it has the response: a cursor opened *after* the
+response would wait for the next request of the test. There, rows are kept
+in :data:`PENDING` and written by the test (``flush_pending``) with its own
+cursor, through the same :func:`write`.
+"""
+
+import logging
+import threading
+import time
+
+from odoo.modules import module as odoo_module
+
+from .core import redact
+
+_logger = logging.getLogger(__name__)
+
+BODY_SIZE_PARAM = "rest_endpoint.log_body_size"
+DEFAULT_BODY_SIZE = 4096
+
+#: Rows of the requests served under Odoo's test runner, written by the test.
+PENDING = []
+_pending_lock = threading.Lock()
+
+_INSERT = """
+    INSERT INTO endpoint_log (
+        create_date, write_date, create_uid, write_uid,
+        endpoint_id, method, path, status, status_class, duration_ms, duration_max_ms,
+        user_id, api_key_name, remote_addr, error_message,
+        request_headers, request_body, response_headers, response_body
+    ) VALUES (
+        now() at time zone 'utc', now() at time zone 'utc', 1, 1,
+        (SELECT id FROM endpoint_endpoint WHERE id = %(endpoint_id)s),
+        %(method)s, %(path)s, %(status)s, %(status_class)s, %(duration_ms)s, %(duration_ms)s,
+        (SELECT id FROM res_users WHERE id = %(user_id)s),
+        (SELECT name FROM res_users_apikeys WHERE id = %(api_key_id)s),
+        %(remote_addr)s, %(error_message)s,
+        %(request_headers)s, %(request_body)s, %(response_headers)s, %(response_body)s
+    )
+"""  # constant SQL; every value is a parameter
+
+
+def wanted(compiled, status):
+    """Whether a call of ``compiled`` that got ``status`` is logged."""
+    mode = compiled.log_requests
+    return mode == "all" or (mode == "errors" and status >= 400)
+
+
+def status_class(status):
+    return f"{status // 100}xx"
+
+
+def build(dispatcher, compiled, response, message):
+    """The row of a call, from what the request thread still has: the
+    request, the caller the dispatcher recorded, and the final response.
+    ``duration_ms`` is set when the response has been sent."""
+    request = dispatcher.request
+    httprequest = request.httprequest
+    status = response.status_code
+    row = {
+        "endpoint_id": compiled.id,
+        "method": httprequest.method,
+        "path": httprequest.path.replace("\x00", "\\x00")[:2048],
+        "status": status,
+        "status_class": status_class(status),
+        "duration_ms": None,
+        "user_id": dispatcher.caller_uid or None,
+        "api_key_id": dispatcher.caller_key_id or None,
+        "remote_addr": httprequest.remote_addr,
+        "error_message": (message or None) if status >= 400 else None,
+        "request_headers": None,
+        "request_body": None,
+        "response_headers": None,
+        "response_body": None,
+    }
+    if compiled.log_bodies:
+        size = _body_size(request.env) if request.env else DEFAULT_BODY_SIZE
+        row["request_headers"] = redact.redact_headers(httprequest.headers.items())
+        row["request_body"] = redact.truncate(
+            redact.redact_body(dispatcher._body, httprequest.headers.get("Content-Type")), size
+        )
+        row["response_headers"] = redact.redact_headers(response.headers.items())
+        if response.direct_passthrough or not response.is_sequence:
+            body = "<streamed response, not kept>"
+        else:
+            body = redact.redact_body(response.get_data(), response.headers.get("Content-Type"))
+        row["response_body"] = redact.truncate(body, size)
+    return row
+
+
+def _body_size(env):
+    value = env["ir.config_parameter"].sudo().get_param(BODY_SIZE_PARAM)
+    try:
+        return int(value) if value else DEFAULT_BODY_SIZE
+    except ValueError:
+        return DEFAULT_BODY_SIZE
+
+
+def write(cr, rows):
+    """Insert ``rows`` with ``cr`` (the caller commits)."""
+    for row in rows:
+        cr.execute(_INSERT, row)
+
+
+def save(registry, row, started):
+    """Called once the response is sent: time it and write it, in a
+    transaction of its own (or keep it for the test, see the module doc)."""
+    row["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    if odoo_module.current_test:
+        with _pending_lock:
+            PENDING.append(row)
+        return
+    try:
+        with registry.cursor() as cr:
+            write(cr, [row])
+    except Exception:  # the call is answered; never let its log break the worker
+        _logger.exception("Could not write the request log of %s %s", row["method"], row["path"])
+
+
+def flush_pending(cr, expected=0, timeout=5.0):
+    """Tests: wait until at least ``expected`` rows are pending (the server
+    thread adds them just after sending the response), then write them all
+    with ``cr``; return how many were written."""
+    deadline = time.monotonic() + timeout
+    while len(PENDING) < expected and time.monotonic() < deadline:
+        time.sleep(0.005)
+    with _pending_lock:
+        rows = PENDING[:]
+        PENDING.clear()
+    write(cr, rows)
+    return len(rows)
+
+
+def forget_pending():
+    with _pending_lock:
+        PENDING.clear()

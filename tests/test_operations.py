@@ -1,0 +1,409 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Production: the request log, rate limits, scoped API keys and metrics,
+over HTTP (the multi-process side is in test_operations_servers.py)."""
+
+import json
+import time
+import xmlrpc.client
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import ConcurrencyError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .. import auth, rate_limit, request_log
+from ..dispatcher import RestEndpointDispatcher
+from .common import EndpointCase
+
+FAIL_AFTER_WRITE = """
+env["res.partner"].create({"name": "Rolled back partner"})
+raise exceptions.UserError("refused on purpose")
+"""
+ECHO = "result = {'payload': {'ok': True, 'secret_token': 'resp-s3cret', 'got': payload}}"
+
+
+def _poll_value(fetch, expected, timeout=5):
+    deadline = time.monotonic() + timeout
+    value = fetch()
+    while value < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = fetch()
+    return value
+
+
+class OperationsCase(EndpointCase):
+    def setUp(self):
+        super().setUp()
+        request_log.forget_pending()
+        auth.forget_all()
+        self.addCleanup(auth.forget_all)
+
+    def make_endpoint(self, sync=True, **vals):
+        endpoint = super().make_endpoint(sync=sync, **vals)
+        # the counters live outside the test transaction (autocommit)
+        self.addCleanup(
+            rate_limit.execute,
+            self.env.cr.dbname,
+            f"DELETE FROM {rate_limit.TABLE} WHERE endpoint_id = %s",
+            [endpoint.id],
+        )
+        return endpoint
+
+    def logs(self, endpoint, expected):
+        """The log rows of ``endpoint`` once ``expected`` rows were sent
+        (written after the response: see request_log.py)."""
+        request_log.flush_pending(self.env.cr, expected)
+        time.sleep(0.05)  # a row too many would come as fast
+        request_log.flush_pending(self.env.cr)
+        return self.env["endpoint.log"].search([("endpoint_id", "=", endpoint.id)], order="id")
+
+    def scoped_key(self, scope, user=None):
+        return (
+            self.env["res.users.apikeys"]
+            .with_user(user or self.api_user)
+            .sudo()
+            ._generate(scope, f"key {scope}", None)
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestRequestLog(OperationsCase):
+    def test_success_logged_with_caller_and_key(self):
+        endpoint = self.make_endpoint(route="/api/log/ok", auth_type="bearer", log_requests="all")
+        response = self.request("GET", "/api/log/ok?x=1", key=self.api_key)
+        self.assertEqual(response.status_code, 200, response.text)
+        (row,) = self.logs(endpoint, 1)
+        self.assertEqual((row.method, row.path, row.status), ("GET", "/api/log/ok", 200))
+        self.assertEqual(row.status_class, "2xx")
+        self.assertEqual(row.user_id, self.api_user)
+        self.assertEqual(row.api_key_name, "rest_endpoint tests")
+        self.assertEqual(row.remote_addr, "127.0.0.1")
+        self.assertGreater(row.duration_ms, 0)
+        self.assertFalse(row.error_message)
+        self.assertFalse(row.request_body)  # bodies are off by default
+        self.assertTrue(row.create_date)
+
+    def test_errors_mode_logs_failures_only_and_none_nothing(self):
+        errors = self.make_endpoint(route="/api/log/err", auth_type="bearer")
+        self.assertEqual(errors.log_requests, "errors")  # the default
+        self.assertEqual(self.request("GET", "/api/log/err", key=self.api_key).status_code, 200)
+        self.assertJsonError(self.request("GET", "/api/log/err", key="x" * 40), 401)
+        (row,) = self.logs(errors, 1)
+        self.assertEqual(row.status, 401)
+        self.assertIn("Invalid API key", row.error_message)
+        self.assertFalse(row.user_id)
+        quiet = self.make_endpoint(route="/api/log/none", auth_type="bearer", log_requests="none")
+        self.assertJsonError(self.request("GET", "/api/log/none"), 401)
+        self.assertFalse(self.logs(quiet, 0))
+
+    @mute_logger("odoo.http")
+    def test_rolled_back_failure_is_logged(self):
+        endpoint = self.make_endpoint(
+            route="/api/log/rollback", code_snippet=FAIL_AFTER_WRITE, log_requests="errors"
+        )
+        self.assertJsonError(self.request("GET", "/api/log/rollback"), 400)
+        (row,) = self.logs(endpoint, 1)
+        self.assertEqual(row.status, 400)
+        self.assertEqual(row.error_message, "refused on purpose")
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Rolled back partner")]))
+
+    def test_retried_request_logged_once_with_final_outcome(self):
+        endpoint = self.make_endpoint(route="/api/log/retry", log_requests="all", rate_limit=2)
+        passes = []
+        original = RestEndpointDispatcher.post_dispatch
+
+        def fail_first_pass(dispatcher, response):
+            result = original(dispatcher, response)
+            passes.append(response.status_code)
+            if len(passes) == 1:
+                raise ConcurrencyError("could not serialize access due to concurrent update")
+            return result
+
+        with (
+            patch.object(RestEndpointDispatcher, "post_dispatch", fail_first_pass),
+            patch("odoo.service.model.random.uniform", return_value=0),
+        ):
+            response = self.request("GET", "/api/log/retry")
+        self.assertEqual(passes, [200, 200])
+        self.assertEqual(response.status_code, 200, response.text)
+        # counted once for the rate limit too: one request left of two
+        self.assertEqual(response.headers["RateLimit-Remaining"], "1")
+        rows = self.logs(endpoint, 1)
+        self.assertEqual(len(rows), 1)
+        self.assertEqual(rows.status, 200)
+
+    def test_bodies_redacted_and_truncated(self):
+        endpoint = self.make_endpoint(
+            route="/api/log/bodies",
+            auth_type="bearer",
+            request_method="POST",
+            request_content_type="application/json",
+            code_snippet=ECHO,
+            log_requests="all",
+            log_bodies=True,
+        )
+        body = {"login": "bob", "password": "hunter2", "nested": {"api_key": "k-s3cret"}}
+        response = self.request(
+            "POST",
+            "/api/log/bodies",
+            key=self.api_key,
+            data=json.dumps(body),
+            headers={"Content-Type": "application/json", "X-Api-Key": "header-s3cret"},
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        (row,) = self.logs(endpoint, 1)
+        stored = " ".join(
+            [row.request_headers, row.request_body, row.response_headers, row.response_body]
+        )
+        for secret in (self.api_key, "hunter2", "k-s3cret", "header-s3cret", "resp-s3cret"):
+            self.assertNotIn(secret, stored)
+        self.assertIn("Authorization: [redacted]", row.request_headers)
+        self.assertIn("Cookie: [redacted]", row.request_headers)  # the test runner's cookie
+        self.assertEqual(json.loads(row.request_body)["login"], "bob")
+        self.assertIn('"ok": true', row.response_body)
+        # truncated to the configured size
+        self.env["ir.config_parameter"].sudo().set_param(request_log.BODY_SIZE_PARAM, "20")
+        self.request(
+            "POST",
+            "/api/log/bodies",
+            key=self.api_key,
+            data=json.dumps({"pad": "x" * 200, "password": "hunter2"}),
+            headers={"Content-Type": "application/json"},
+        )
+        row = self.logs(endpoint, 1)[-1]
+        self.assertIn("[truncated:", row.request_body)
+        self.assertLess(len(row.request_body), 80)
+        self.assertNotIn("hunter2", row.request_body)
+
+    def test_retention_cron(self):
+        endpoint = self.make_endpoint(route="/api/log/old", log_requests="all")
+        self.request("GET", "/api/log/old")
+        self.request("GET", "/api/log/old")
+        old, recent = self.logs(endpoint, 2)
+        self.env.cr.execute(
+            "UPDATE endpoint_log SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=31), old.id],
+        )
+        self.env["endpoint.log"]._cron_purge()
+        self.assertFalse(old.exists())
+        self.assertTrue(recent.exists())
+        self.env["ir.config_parameter"].sudo().set_param("rest_endpoint.log_retention_days", "0")
+        self.env.cr.execute(
+            "UPDATE endpoint_log SET create_date = %s WHERE id = %s",
+            [fields.Datetime.now() - timedelta(days=400), recent.id],
+        )
+        self.env["endpoint.log"]._cron_purge()  # 0: keep everything
+        self.assertTrue(recent.exists())
+        cron = self.env.ref("rest_endpoint.cron_purge_request_log")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+
+    def test_smart_button_counts_last_24h(self):
+        endpoint = self.make_endpoint(route="/api/log/button", auth_type="bearer")
+        endpoint.log_requests = "all"
+        endpoint.action_sync_registry()
+        self.request("GET", "/api/log/button", key=self.api_key)
+        self.request("GET", "/api/log/button")  # 401
+        self.logs(endpoint, 2)
+        endpoint.invalidate_recordset(["calls_24h", "error_rate_24h"])
+        self.assertEqual(endpoint.calls_24h, 2)
+        self.assertEqual(endpoint.error_rate_24h, 50.0)
+        action = endpoint.action_view_logs()
+        self.assertEqual(action["domain"], [("endpoint_id", "=", endpoint.id)])
+        self.assertTrue(action["view_mode"].startswith("graph"))
+
+
+@tagged("post_install", "-at_install")
+class TestRateLimit(OperationsCase):
+    def _fresh_window(self, period):
+        """Sleep to the start of a window (numbered on the same clock)."""
+        time.sleep(period - (time.time() % period) + 0.05)
+
+    def test_429_with_headers_then_200_after_the_period(self):
+        self.make_endpoint(
+            route="/api/limited",
+            request_method="POST",
+            request_content_type="application/json",
+            rate_limit=3,
+            rate_limit_period=2,
+        )
+        self._fresh_window(2)
+
+        def post(data='{"a": 1}'):
+            return self.request(
+                "POST", "/api/limited", data=data, headers={"Content-Type": "application/json"}
+            )
+
+        remaining = []
+        for _i in range(3):
+            response = post()
+            self.assertEqual(response.status_code, 200, response.text)
+            self.assertEqual(response.headers["RateLimit-Limit"], "3")
+            remaining.append(response.headers["RateLimit-Remaining"])
+        self.assertEqual(remaining, ["2", "1", "0"])
+        # over the limit: refused before the body is read (this one is not JSON)
+        response = post(data="{not json")
+        body = self.assertJsonError(response, 429, "rest_endpoint.errors.TooManyRequests")
+        self.assertIn("3 request(s) per 2 second(s)", body["message"])
+        retry_after = int(response.headers["Retry-After"])
+        self.assertIn(retry_after, (1, 2))
+        self.assertEqual(response.headers["RateLimit-Remaining"], "0")
+        self.assertEqual(response.headers["RateLimit-Reset"], str(retry_after))
+        time.sleep(retry_after + 0.1)
+        response = post()
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.headers["RateLimit-Remaining"], "2")
+
+    def test_counted_per_caller_and_changed_at_sync(self):
+        endpoint = self.make_endpoint(
+            route="/api/limited/keys", auth_type="bearer", rate_limit=1, rate_limit_period=3600
+        )
+        other = self.api_user.copy({"login": "rest_endpoint_limit_other"})
+        other_key = self.env["res.users.apikeys"].with_user(other).sudo()._generate(None, "o", None)
+        self.assertEqual(
+            self.request("GET", "/api/limited/keys", key=self.api_key).status_code, 200
+        )
+        self.assertJsonError(self.request("GET", "/api/limited/keys", key=self.api_key), 429)
+        self.assertEqual(self.request("GET", "/api/limited/keys", key=other_key).status_code, 200)
+        endpoint.rate_limit = 5  # not synced: the published limit holds
+        self.assertJsonError(self.request("GET", "/api/limited/keys", key=self.api_key), 429)
+        endpoint.action_sync_registry()
+        response = self.request("GET", "/api/limited/keys", key=self.api_key)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.headers["RateLimit-Limit"], "5")
+
+    def test_no_limit_no_headers(self):
+        self.make_endpoint(route="/api/unlimited")
+        response = self.request("GET", "/api/unlimited")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotIn("RateLimit-Limit", response.headers)
+
+
+@tagged("post_install", "-at_install")
+class TestScopedKeys(OperationsCase):
+    def test_scoped_keys_open_exactly_their_endpoints(self):
+        self.make_endpoint(route="/api/mobile/me", auth_type="bearer", api_key_scope="mobile")
+        self.make_endpoint(route="/api/global/me", auth_type="bearer")
+        mobile = self.scoped_key("rest_endpoint:mobile")
+        other = self.scoped_key("rest_endpoint:backoffice")
+        self.assertEqual(self.request("GET", "/api/mobile/me", key=mobile).status_code, 200)
+        body = self.assertJsonError(self.request("GET", "/api/mobile/me", key=self.api_key), 403)
+        self.assertIn("only API keys of scope 'rest_endpoint:mobile'", body["message"])
+        self.assertJsonError(self.request("GET", "/api/mobile/me", key=other), 403)
+        self.assertEqual(self.request("GET", "/api/global/me", key=self.api_key).status_code, 200)
+        body = self.assertJsonError(self.request("GET", "/api/global/me", key=mobile), 403)
+        self.assertIn("limited to scope 'rest_endpoint:mobile'", body["message"])
+        # keys of other modules' scopes stay unknown here
+        foreign = self.scoped_key("some_module")
+        self.assertJsonError(self.request("GET", "/api/mobile/me", key=foreign), 401)
+
+    @mute_logger("odoo.http")
+    def test_json2_and_xmlrpc_refuse_scoped_keys(self):
+        mobile = self.scoped_key("rest_endpoint:mobile")
+        response = self.url_open(
+            "/json/2/res.partner/search_count",
+            json={"domain": []},
+            headers={"Authorization": f"Bearer {mobile}"},
+        )
+        self.assertEqual(response.status_code, 401, response.text)
+        response = self.url_open(
+            "/json/2/res.partner/search_count",
+            json={"domain": []},
+            headers={"Authorization": f"Bearer {self.api_key}"},
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        proxy = self.xmlrpc_object
+        args = (self.env.cr.dbname, self.api_user.id)
+        with self.assertRaises(xmlrpc.client.Fault):
+            proxy.execute_kw(*args, mobile, "res.partner", "search_count", [[]])
+        self.assertGreater(
+            proxy.execute_kw(*args, self.api_key, "res.partner", "search_count", [[]]), 0
+        )
+
+    def test_wizard_creates_a_scoped_key_shown_once(self):
+        self.make_endpoint(route="/api/mobile/wiz", auth_type="bearer", api_key_scope="mobile")
+        admin = self.env.ref("base.user_admin")
+        wizard = (
+            self.env["endpoint.apikey.wizard"]
+            .with_user(admin)
+            .create({"user_id": self.api_user.id, "scope": "mobile", "name": "Phone app"})
+        )
+        self.assertEqual(wizard.full_scope, "rest_endpoint:mobile")
+        action = wizard.action_generate()
+        self.assertEqual(action["res_id"], wizard.id)
+        key = wizard.key
+        self.assertTrue(key)
+        row = self.env["res.users.apikeys"].sudo().search([("name", "=", "Phone app")])
+        self.assertEqual((row.user_id, row.scope), (self.api_user, "rest_endpoint:mobile"))
+        response = self.request("GET", "/api/mobile/wiz", key=key)
+        self.assertEqual(response.status_code, 200, response.text)
+        with self.assertRaises(Exception):  # noqa: B017 (an AccessError of some kind)
+            self.env["endpoint.apikey.wizard"].with_user(self.api_user).create(
+                {"user_id": self.api_user.id, "scope": "mobile"}
+            )
+
+    def test_scope_only_on_bearer_endpoints(self):
+        with self.assertRaisesText(Exception, "bearer"):
+            self.make_endpoint(route="/api/mobile/bad", auth_type="public", api_key_scope="mobile")
+
+
+@tagged("post_install", "-at_install")
+class TestMetrics(OperationsCase):
+    def _scrape(self, key):
+        return self.request("GET", "/rest_endpoint/metrics", key=key)
+
+    def _requests(self, text, endpoint):
+        # imported here: the addon's metrics.py sets up the multiprocess mode
+        # before prometheus_client is first imported
+        from prometheus_client.parser import text_string_to_metric_families  # noqa: PLC0415
+
+        total = 0
+        for family in text_string_to_metric_families(text):
+            for sample in family.samples:
+                if sample.name == "rest_endpoint_requests_total" and (
+                    sample.labels.get("endpoint") == endpoint
+                ):
+                    total += sample.value
+        return total
+
+    def test_access_and_counts(self):
+        self.assertJsonError(self._scrape(None), 401)
+        self.assertJsonError(self._scrape(self.api_key), 403)  # not an administrator
+        self.assertJsonError(self._scrape(self.scoped_key("rest_endpoint:mobile")), 403)
+        key = self.scoped_key("rest_endpoint:metrics")
+        self.make_endpoint(name="metrics probe", route="/api/metrics/probe")
+        before = self._requests(self._scrape(key).text, "metrics probe")
+        for _i in range(3):
+            self.assertEqual(self.request("GET", "/api/metrics/probe").status_code, 200)
+        deadline = time.monotonic() + 5
+        while True:
+            response = self._scrape(key)
+            count = self._requests(response.text, "metrics probe")
+            if count >= before + 3 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertTrue(response.headers["Content-Type"].startswith("text/plain"))
+        self.assertEqual(count, before + 3)
+        from prometheus_client.parser import text_string_to_metric_families  # noqa: PLC0415
+
+        names = {family.name for family in text_string_to_metric_families(response.text)}
+        self.assertLessEqual(
+            {
+                "rest_endpoint_requests",
+                "rest_endpoint_request_duration_seconds",
+                "rest_endpoint_registry_version",
+            },
+            names,
+        )
+        # a JSON 404 under an endpoint prefix is counted too (no endpoint)
+        before_404 = self._requests(self._scrape(key).text, "")
+        self.assertJsonError(self.request("GET", "/api/metrics/nowhere"), 404)
+        after_404 = _poll_value(lambda: self._requests(self._scrape(key).text, ""), before_404 + 1)
+        self.assertEqual(after_404, before_404 + 1)
+        # a settings administrator's global key opens it too
+        admin = self.env.ref("base.user_admin")
+        admin_key = self.env["res.users.apikeys"].with_user(admin).sudo()._generate(None, "a", None)
+        self.assertEqual(self._scrape(admin_key).status_code, 200)

@@ -1,0 +1,195 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Production features across real server processes: a rate limit shared by
+two servers, the request log written after the response by the server
+(outside the request's rolled-back transaction), and metrics added up over
+the workers of a prefork server.
+
+These tests commit (other processes only see committed data), so they clean
+up what they created.
+"""
+
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+import odoo
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+
+from .. import metrics, rate_limit
+from .test_multiprocess import OdooServer, TwoServersCase, _free_port
+
+
+def _poll(fetch, done, timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+@tagged("post_install", "-at_install")
+class TestLimitsAndLogsTwoServers(TwoServersCase):
+    def setUp(self):
+        super().setUp()
+        self.addCleanup(self._cleanup_operations)
+
+    def _cleanup_operations(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM endpoint_log WHERE endpoint_id = ANY(%s)", [self.created])
+            cr.execute("DELETE FROM res_partner WHERE name = 'Two servers rolled back'")
+        rate_limit.execute(
+            self.db, f"DELETE FROM {rate_limit.TABLE} WHERE endpoint_id = ANY(%s)", [self.created]
+        )
+
+    def _log_statuses(self, rid):
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT status FROM endpoint_log WHERE endpoint_id = %s", [rid])
+            return Counter(row[0] for row in cr.fetchall())
+
+    def test_limit_shared_by_two_servers_and_every_call_logged(self):
+        limit, calls = 20, 60
+        route = "/api/ops/limited"
+        rid = self._create(
+            route=route,
+            registry_sync=True,
+            rate_limit=limit,
+            rate_limit_period=3600,
+            log_requests="all",
+            code_snippet="result = {'payload': {'ok': True}}",
+        )
+        for server in self.servers:  # both load the table first
+            self.assertEqual(server.get("/api/ops/none").status_code, 404)
+
+        def call(i):
+            return self.servers[i % 2].get(route).status_code
+
+        with ThreadPoolExecutor(12) as pool:
+            statuses = Counter(pool.map(call, range(calls)))
+        self.assertEqual(set(statuses), {200, 429}, statuses)
+        # one fixed window: exact (the issue allows 10 %)
+        self.assertLessEqual(abs(statuses[200] - limit), limit // 10, statuses)
+        logged = _poll(lambda: self._log_statuses(rid), lambda c: sum(c.values()) >= calls)
+        self.assertEqual(logged, statuses)
+
+    def test_rolled_back_request_is_logged_by_the_server(self):
+        route = "/api/ops/rollback"
+        rid = self._create(
+            route=route,
+            registry_sync=True,
+            code_snippet=(
+                "env['res.partner'].create({'name': 'Two servers rolled back'})\n"
+                "raise exceptions.UserError('refused after a write')"
+            ),
+        )
+        response = self.servers[0].get(route)
+        self.assertEqual(response.status_code, 400, response.text)
+        logged = _poll(lambda: self._log_statuses(rid), bool)
+        self.assertEqual(logged, {400: 1})
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT error_message FROM endpoint_log WHERE endpoint_id = %s", [rid])
+            self.assertEqual(cr.fetchone()[0], "refused after a write")
+            cr.execute("SELECT count(*) FROM res_partner WHERE name = 'Two servers rolled back'")
+            self.assertEqual(cr.fetchone()[0], 0)
+
+
+class PreforkServer(OdooServer):
+    """An Odoo server with two worker processes."""
+
+    def command(self):
+        cmd = [arg for arg in super().command() if arg != "--workers=0"]
+        return [*cmd, "--workers=2", f"--gevent-port={_free_port()}"]
+
+    def start(self):
+        # the server picks its own metrics directory (ours is this process's)
+        saved = os.environ.pop(metrics.ENV_VAR, None)
+        try:
+            return super().start()
+        finally:
+            if saved is not None:
+                os.environ[metrics.ENV_VAR] = saved
+
+
+@tagged("post_install", "-at_install")
+class TestMetricsPrefork(BaseCase):
+    def setUp(self):
+        super().setUp()
+        self.db = get_db_name()
+        self.registry = Registry(self.db)
+        self.logdir = tempfile.mkdtemp(prefix="rest_endpoint_prefork_")
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            self.key = (
+                env["res.users.apikeys"]
+                .with_user(admin)
+                .sudo()
+                ._generate("rest_endpoint:metrics", "prefork metrics", None)
+            )
+            self.endpoint_id = (
+                env["endpoint.endpoint"]
+                .create(
+                    {
+                        "name": "prefork probe",
+                        "route": "/api/ops/prefork",
+                        "auth_type": "public",
+                        "exec_as_user_id": admin.id,
+                        "code_snippet": "result = {'payload': {'ok': True}}",
+                        "registry_sync": True,
+                    }
+                )
+                .id
+            )
+        self.addCleanup(self._cleanup)
+        self.server = PreforkServer(self.db, self.logdir).start()
+        self.addCleanup(self.server.stop)
+        self.server.wait_ready()
+
+    def _cleanup(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM res_users_apikeys WHERE name = 'prefork metrics'")
+            cr.execute("DELETE FROM endpoint_log WHERE endpoint_id = %s", [self.endpoint_id])
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["endpoint.endpoint"].browse(self.endpoint_id).unlink()
+        shutil.rmtree(self.metrics_dir(), ignore_errors=True)
+
+    def metrics_dir(self):
+        return os.path.join(tempfile.gettempdir(), f"{metrics.DIR_PREFIX}{self.server.proc.pid}")
+
+    def scrape(self):
+        from prometheus_client.parser import text_string_to_metric_families  # noqa: PLC0415
+
+        response = requests.get(
+            f"{self.server.base}/rest_endpoint/metrics",
+            headers={"Authorization": f"Bearer {self.key}"},
+            timeout=20,
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        total = 0
+        for family in text_string_to_metric_families(response.text):
+            for sample in family.samples:
+                if (
+                    sample.name == "rest_endpoint_requests_total"
+                    and sample.labels["endpoint"] == "prefork probe"
+                    and sample.labels["status"] == "200"
+                ):
+                    total += sample.value
+        return total
+
+    def test_metrics_add_up_over_two_workers(self):
+        calls = 40
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda _i: self.server.get("/api/ops/prefork"), range(calls)))
+        self.assertEqual({r.status_code for r in statuses}, {200})
+        total = _poll(self.scrape, lambda t: t >= calls)
+        self.assertEqual(total, calls)
+        # both workers served some of them: one counter file each
+        files = [name for name in os.listdir(self.metrics_dir()) if name.startswith("counter_")]
+        self.assertGreaterEqual(len(files), 2, files)
