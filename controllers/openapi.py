@@ -112,7 +112,7 @@ def _reader_error(env):
             )
         try:
             uid = auth.authenticate(env.cr, header)
-        except core_errors.Unauthorized as exc:
+        except core_errors.ApiError as exc:  # 401, or 403 for a scoped key
             return _json_error(exc)
         user = env["res.users"].browse(uid)
     if not user._is_internal():

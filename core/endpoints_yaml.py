@@ -54,6 +54,11 @@ FIELDS = {
     "cors": "",
     "csrf": False,
     "readonly": False,
+    "api_key_scope": "",
+    "rate_limit": 0,
+    "rate_limit_period": 60,
+    "log_requests": "errors",
+    "log_bodies": False,
     "active": True,
 }
 REQUIRED = ("route", "method", "name")
@@ -87,6 +92,7 @@ def json_schema(
     auth_types=("public", "user_endpoint", "bearer"),
     content_types=("",),
     exec_modes=("code",),
+    log_modes=("none", "errors", "all"),
 ):
     """The JSON Schema (2020-12) of an endpoints file."""
     string = {"type": "string"}
@@ -119,6 +125,15 @@ def json_schema(
             "cors": string,
             "csrf": {"type": "boolean"},
             "readonly": {"type": "boolean"},
+            "api_key_scope": {
+                "type": "string",
+                "pattern": "^[^\\s]*$",
+                "description": "bearer endpoints: only keys of scope rest_endpoint:<this>",
+            },
+            "rate_limit": {"type": "integer", "minimum": 0, "description": "0: no limit"},
+            "rate_limit_period": {"type": "integer", "minimum": 1, "description": "seconds"},
+            "log_requests": {"enum": list(log_modes)},
+            "log_bodies": {"type": "boolean"},
             "active": {"type": "boolean"},
         },
     }
@@ -149,7 +164,7 @@ def normalize(definition):
     diff and returned by ``load``."""
     full = {key: definition.get(key, default) for key, default in FIELDS.items()}
     full["groups"] = sorted(full["groups"] or ())
-    for key in ("exec_as", "company"):
+    for key in ("exec_as", "company", "api_key_scope"):
         full[key] = full[key] or ""
     return full
 

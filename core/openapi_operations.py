@@ -251,6 +251,8 @@ class OperationBuilder:
                 + ("" if payload is not None else ": the payload the endpoint's code returns."),
                 "content": {"application/json": {"schema": schema}},
             }
+            if config.get("rate_limit"):
+                responses[str(status)]["headers"] = rate_limit_headers()
         for status, description in self.error_statuses(config):
             responses[str(status)] = self.error_response(
                 status, description, is_json, has_placeholders, config
@@ -279,13 +281,7 @@ class OperationBuilder:
                     "user_endpoint": "No valid session: log in first.",
                 }.get(auth_type, "Raised by the endpoint's code."),
             ),
-            (
-                403,
-                "Forbidden: the caller is not in an allowed group, a cross-site call "
-                "to a session endpoint has no CSRF token, or the endpoint's code hit an "
-                "access right (AccessError; its text is shown only to a caller the code "
-                "runs as).",
-            ),
+            (403, forbidden_description(config)),
             (
                 404,
                 "Not found: no published endpoint matches the path (e.g. a path "
@@ -303,6 +299,16 @@ class OperationBuilder:
                 (413, "The body is larger than the configured limit (1 MiB by default)."),
                 (415, f"The Content-Type is not {expected_type}."),
             ]
+        if config.get("rate_limit"):
+            statuses.append(
+                (
+                    429,
+                    f"Too many requests: more than {config['rate_limit']} calls in "
+                    f"{config.get('rate_limit_period') or 60} s from this caller (its API "
+                    "key, else its user, else its address). Send again after Retry-After "
+                    "seconds.",
+                )
+            )
         statuses.append((500, "Server error (details in the server log only)."))
         return statuses
 
@@ -318,6 +324,14 @@ class OperationBuilder:
         else:
             schema = envelope
         response = {"description": description, "content": {"application/json": {"schema": schema}}}
+        if status == 429:
+            response["headers"] = {
+                "Retry-After": {
+                    "description": "Seconds until the caller may send again.",
+                    "schema": {"type": "integer"},
+                },
+                **rate_limit_headers(),
+            }
         if status == 401 and config["auth_type"] == "bearer":
             response["headers"] = {
                 "WWW-Authenticate": {
@@ -326,3 +340,28 @@ class OperationBuilder:
                 }
             }
         return response
+
+
+def rate_limit_headers():
+    """The ``RateLimit-*`` headers of an endpoint with a rate limit."""
+    integer = {"schema": {"type": "integer"}}
+    return {
+        "RateLimit-Limit": {"description": "Calls allowed per period.", **integer},
+        "RateLimit-Remaining": {"description": "Calls left in this period.", **integer},
+        "RateLimit-Reset": {"description": "Seconds until the period ends.", **integer},
+    }
+
+
+def forbidden_description(config):
+    """What a 403 of this operation means, the API key scope included."""
+    text = (
+        "Forbidden: the caller is not in an allowed group, a cross-site call to a "
+        "session endpoint has no CSRF token, or the endpoint's code hit an access "
+        "right (AccessError; its text is shown only to a caller the code runs as)."
+    )
+    if config["auth_type"] != "bearer":
+        return text
+    scope = config.get("api_key_scope")
+    if scope:
+        return f"{text} Only API keys of scope 'rest_endpoint:{scope}' are accepted."
+    return f"{text} Keys with a scope (rest_endpoint:...) are refused: global keys only."

@@ -38,6 +38,11 @@ PLAIN_FIELDS = {
     "cors": "cors",
     "csrf": "csrf",
     "readonly": "readonly",
+    "api_key_scope": "api_key_scope",
+    "rate_limit": "rate_limit",
+    "rate_limit_period": "rate_limit_period",
+    "log_requests": "log_requests",
+    "log_bodies": "log_bodies",
     "active": "active",
 }
 
@@ -67,6 +72,7 @@ class EndpointEndpoint(models.Model):
             auth_types=values("auth_type"),
             content_types=values("request_content_type"),
             exec_modes=values("exec_mode"),
+            log_modes=values("log_requests"),
         )
 
     def _as_code_definition(self, strict=True):
@@ -92,7 +98,7 @@ class EndpointEndpoint(models.Model):
             groups.append(xmlid)
         values = {key: self[fname] for key, fname in PLAIN_FIELDS.items()}
         for key, value in values.items():
-            if value is False and key not in ("csrf", "readonly", "active"):
+            if value is False and key not in ("csrf", "readonly", "active", "log_bodies"):
                 values[key] = ""
         values.update(
             exec_as=self.exec_as_user_id.sudo().login or "",

@@ -64,6 +64,11 @@ class TestEndpointsAsCode(EndpointCase):
                 "cors": ("", "*", "https://app.example.com, https://b.example.com")[i % 3] or False,
                 "csrf": auth == "user_endpoint" and i % 2 == 0,
                 "readonly": method == "GET" and i % 2 == 1,
+                "api_key_scope": "mobile" if auth == "bearer" and i % 2 else False,
+                "rate_limit": (0, 10, 500)[i % 3],
+                "rate_limit_period": (60, 1, 3600)[i % 3],
+                "log_requests": ("errors", "all", "none")[i % 3],
+                "log_bodies": i % 5 == 2,
                 "allowed_group_ids": [(6, 0, [self.env.ref("base.group_user").id])]
                 if auth != "public" and i % 2
                 else [],

@@ -390,6 +390,23 @@ class TestOpenApiDocument(OpenApiCase):
         )
         self.authenticate("rest_endpoint_portal", "rest_endpoint_portal")
         self.assertJsonError(self.request("GET", "/rest_endpoint/openapi.json"), 403)
+
+    def test_scoped_keys_are_refused_in_json(self):
+        """A key scoped to some endpoints (rest_endpoint:<scope>) opens those
+        endpoints and nothing else, the document included."""
+        scoped_key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.api_user)
+            .sudo()
+            ._generate("rest_endpoint:mobile", "scoped key", None)
+        )
+        self.make_endpoint(route="/api/oa/scoped")
+        body = self.assertJsonError(
+            self.request("GET", "/rest_endpoint/openapi.json", key=scoped_key),
+            403,
+            "rest_endpoint.errors.Forbidden",
+        )
+        self.assertIn("rest_endpoint:mobile", body["message"])
         self.assertJsonError(self.request("GET", "/rest_endpoint/docs"), 403)
         # Internal users keep it.
         self.authenticate("rest_endpoint_api_user", "rest_endpoint_api_user")

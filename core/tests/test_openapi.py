@@ -335,6 +335,23 @@ def test_error_statuses_per_operation():
     assert "log in" in session["401"]["description"]
 
 
+def test_rate_limit_and_key_scope_are_documented():
+    limited = only_operation(document(config(rate_limit=10, rate_limit_period=60)))[2]
+    responses = limited["responses"]
+    assert "429" in responses
+    assert "10 calls in 60 s" in responses["429"]["description"]
+    assert {"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} <= set(
+        responses["429"]["headers"]
+    )
+    assert "RateLimit-Remaining" in responses["200"]["headers"]
+    unlimited = only_operation(document(config()))[2]["responses"]
+    assert "429" not in unlimited
+    assert "headers" not in unlimited["200"]
+    scoped = only_operation(document(config(api_key_scope="mobile")))[2]["responses"]
+    assert "'rest_endpoint:mobile'" in scoped["403"]["description"]
+    assert "global keys only" in unlimited["403"]["description"]
+
+
 def test_response_schema_documents_the_payload():
     doc = document(
         config(
