@@ -25,6 +25,11 @@ def config(id_=1, route="/api/things", method="GET", **kw):
         "cors": "",
         "readonly": False,
         "group_ids": [],
+        "api_key_scope": "",
+        "log_requests": "errors",
+        "log_bodies": False,
+        "rate_limit": 0,
+        "rate_limit_period": 60,
     }
     values.update(kw)
     return values
