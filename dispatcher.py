@@ -75,6 +75,13 @@ def error_response(info, body, headers=None):
     )
 
 
+def json_error(exc):
+    """The JSON error response of ``exc`` (plain routes of the addon's own
+    controllers, which answer in the same error contract)."""
+    info = core_errors.describe(exc)
+    return error_response(info, core_errors.error_body(info))
+
+
 class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
     routing_type = ROUTING_TYPE
     mimetypes = ("*/*",)

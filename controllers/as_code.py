@@ -8,12 +8,7 @@ from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 
 from ..core import errors as core_errors
-from ..dispatcher import error_response
-
-
-def _json_error(exc):
-    info = core_errors.describe(exc)
-    return error_response(info, core_errors.error_body(info))
+from ..dispatcher import json_error
 
 
 class EndpointsAsCodeController(http.Controller):
@@ -30,12 +25,12 @@ class EndpointsAsCodeController(http.Controller):
         endpoints themselves."""
         env = request.env
         if not env.user.has_group("base.group_system"):
-            return _json_error(core_errors.Forbidden("Only administrators may export endpoints."))
+            return json_error(core_errors.Forbidden("Only administrators may export endpoints."))
         Endpoint = env["endpoint.endpoint"]
         try:
             record_ids = [int(part) for part in ids.split(",") if part.strip()]
         except ValueError:
-            return _json_error(core_errors.BadRequest("ids must be comma-separated integers."))
+            return json_error(core_errors.BadRequest("ids must be comma-separated integers."))
         if record_ids:
             records = Endpoint.with_context(active_test=False).browse(record_ids).exists()
         else:
@@ -43,7 +38,7 @@ class EndpointsAsCodeController(http.Controller):
         try:
             text = records._as_code_export()
         except UserError as exc:
-            return _json_error(core_errors.BadRequest(exc.args[0]))
+            return json_error(core_errors.BadRequest(exc.args[0]))
         filename = f"endpoints-{route_group}.yaml" if route_group else "endpoints.yaml"
         return request.make_response(
             text.encode(),

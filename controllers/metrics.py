@@ -13,15 +13,10 @@ from odoo.http import request
 
 from .. import auth, metrics
 from ..core import errors as core_errors
-from ..dispatcher import error_response
+from ..dispatcher import json_error
 from ..registry import get_table
 
 METRICS_SCOPE = "metrics"
-
-
-def _json_error(exc):
-    info = core_errors.describe(exc)
-    return error_response(info, core_errors.error_body(info))
 
 
 class MetricsController(http.Controller):
@@ -38,13 +33,13 @@ class MetricsController(http.Controller):
         try:
             self._check_access(env)
         except core_errors.ApiError as exc:
-            return _json_error(exc)
+            return json_error(exc)
         cr = env.cr
         version = get_table(env.registry).read_version(cr)
         cr.execute("SELECT count(*) FROM endpoint_endpoint WHERE published_config IS NOT NULL")
         body, content_type = metrics.render(cr.dbname, version, cr.fetchone()[0])
         if body is None:
-            return _json_error(
+            return json_error(
                 core_errors.ApiError("prometheus_client is not installed on this server.")
             )
         return request.make_response(

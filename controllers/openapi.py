@@ -29,7 +29,7 @@ from .. import auth
 from ..core import errors as core_errors
 from ..core import openapi as core_openapi
 from ..core import postman as core_postman
-from ..dispatcher import JSON_CONTENT_TYPE, error_response, param_enabled
+from ..dispatcher import JSON_CONTENT_TYPE, json_error, param_enabled
 from ..registry import get_table
 
 #: System parameter that serves the document (and the docs page) to anybody.
@@ -88,11 +88,6 @@ def clear_cache():
         _cache.clear()
 
 
-def _json_error(exc):
-    info = core_errors.describe(exc)
-    return error_response(info, core_errors.error_body(info))
-
-
 def _reader_error(env):
     """The JSON error for a caller who may not read the document, or None.
 
@@ -105,7 +100,7 @@ def _reader_error(env):
     if user._is_public():
         header = request.httprequest.headers.get("Authorization")
         if not header:
-            return _json_error(
+            return json_error(
                 core_errors.Unauthorized(
                     "Authentication required: log in, or send 'Authorization: Bearer <API key>'."
                 )
@@ -113,10 +108,10 @@ def _reader_error(env):
         try:
             uid = auth.authenticate(env.cr, header)
         except core_errors.ApiError as exc:  # 401, or 403 for a scoped key
-            return _json_error(exc)
+            return json_error(exc)
         user = env["res.users"].browse(uid)
     if not user._is_internal():
-        return _json_error(
+        return json_error(
             core_errors.Forbidden("The API documentation is for internal users only.")
         )
     return None
@@ -142,7 +137,7 @@ class OpenApiController(http.Controller):
         try:
             data = document_bytes(env, route_group or None)
         except core_errors.NotFound as exc:
-            return _json_error(exc)
+            return json_error(exc)
         return request.make_response(
             data,
             headers=[("Content-Type", JSON_CONTENT_TYPE), ("Cache-Control", "no-cache")],

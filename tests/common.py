@@ -1,9 +1,13 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo import Command
+from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase
+
+from ..dispatcher import RestEndpointDispatcher
 
 
 class EndpointCase(HttpCase):
@@ -72,3 +76,26 @@ class EndpointCase(HttpCase):
         if name:
             self.assertEqual(body["name"], name)
         return body
+
+
+@contextmanager
+def serialization_failure_after_first_pass():
+    """Make the first pass of each request fail as a serialization failure
+    at flush time looks to Odoo: the pass has answered, its transaction is
+    rolled back, and Odoo runs the whole request again (at once: no random
+    wait). Yields the status of each pass."""
+    passes = []
+    original = RestEndpointDispatcher.post_dispatch
+
+    def fail_first_pass(dispatcher, response):
+        result = original(dispatcher, response)
+        passes.append(response.status_code)
+        if len(passes) == 1:
+            raise ConcurrencyError("could not serialize access due to concurrent update")
+        return result
+
+    with (
+        patch.object(RestEndpointDispatcher, "post_dispatch", fail_first_pass),
+        patch("odoo.service.model.random.uniform", return_value=0),
+    ):
+        yield passes

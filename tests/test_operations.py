@@ -7,16 +7,13 @@ import json
 import time
 import xmlrpc.client
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import ConcurrencyError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .. import auth, rate_limit, request_log
-from ..dispatcher import RestEndpointDispatcher
-from .common import EndpointCase
+from .common import EndpointCase, serialization_failure_after_first_pass
 
 FAIL_AFTER_WRITE = """
 env["res.partner"].create({"name": "Rolled back partner"})
@@ -112,20 +109,7 @@ class TestRequestLog(OperationsCase):
 
     def test_retried_request_logged_once_with_final_outcome(self):
         endpoint = self.make_endpoint(route="/api/log/retry", log_requests="all", rate_limit=2)
-        passes = []
-        original = RestEndpointDispatcher.post_dispatch
-
-        def fail_first_pass(dispatcher, response):
-            result = original(dispatcher, response)
-            passes.append(response.status_code)
-            if len(passes) == 1:
-                raise ConcurrencyError("could not serialize access due to concurrent update")
-            return result
-
-        with (
-            patch.object(RestEndpointDispatcher, "post_dispatch", fail_first_pass),
-            patch("odoo.service.model.random.uniform", return_value=0),
-        ):
+        with serialization_failure_after_first_pass() as passes:
             response = self.request("GET", "/api/log/retry")
         self.assertEqual(passes, [200, 200])
         self.assertEqual(response.status_code, 200, response.text)

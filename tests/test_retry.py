@@ -13,8 +13,7 @@ from odoo.exceptions import ConcurrencyError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..dispatcher import RestEndpointDispatcher
-from .common import EndpointCase
+from .common import EndpointCase, serialization_failure_after_first_pass
 
 SCHEMA = json.dumps(
     {
@@ -69,23 +68,9 @@ class TestRetriedRequests(EndpointCase):
     def test_serialization_failure_retry_sees_the_same_body_and_logs_once(self):
         route = "/api/retry/<int:pid>"
         self._endpoint(route, request_content_schema=SCHEMA)
-        passes = []
-        original = RestEndpointDispatcher.post_dispatch
-
-        def fail_first_pass(dispatcher, response):
-            # What a serialization failure at flush time looks like to Odoo:
-            # the pass had answered, its transaction is rolled back and the
-            # whole request runs again.
-            result = original(dispatcher, response)
-            passes.append(response.status_code)
-            if len(passes) == 1:
-                raise ConcurrencyError("could not serialize access due to concurrent update")
-            return result
-
         path = route.replace("<int:pid>", str(self.partner.id))
         with (
-            patch.object(RestEndpointDispatcher, "post_dispatch", fail_first_pass),
-            patch("odoo.service.model.random.uniform", return_value=0),
+            serialization_failure_after_first_pass() as passes,
             self.assertLogs(LOGGER, logging.INFO) as logs,
         ):
             response = self._put(route, "+1 555 0199")
