@@ -116,13 +116,6 @@ snippet = ("result = {'response': Response(%%r, content_type='application/json; 
 ensure("/bench/ep/public", auth_type="public", exec_as_user_id=admin.id, exec_mode="code",
        code_snippet=snippet)
 ensure("/bench/ep/bearer", auth_type="bearer", exec_mode="code", code_snippet=snippet)
-# Production features, side by side (same snippet as /bench/ep/public).
-ensure("/bench/ep/log-all", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
-       log_requests="all")
-ensure("/bench/ep/log-none", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
-       log_requests="none")
-ensure("/bench/ep/limited", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet,
-       rate_limit=1000000000, rate_limit_period=60)
 probe = ensure("/bench/ep/probe", auth_type="public", exec_as_user_id=admin.id, exec_mode="code",
                code_snippet="result = {'response': Response('0')}")
 env.cr.commit()
