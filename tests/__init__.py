@@ -11,6 +11,7 @@ from . import (
     test_openapi_served,
     test_pipeline,
     test_registry,
+    test_resource,
     test_retry,
     test_security,
     test_shadowing,
