@@ -119,6 +119,8 @@ def _values(spec, validator, model, payload):
             ids = [value]
         elif meta["type"] == "many2many":
             ids = value[0][2]
+        if not ids:
+            continue
         missing = set(ids) - set(model.env[meta["relation"]].browse(ids).exists().ids)
         if missing:
             errors.append(
@@ -130,7 +132,7 @@ def _values(spec, validator, model, payload):
                 }
             )
     if errors:
-        raise_validation_error(errors)
+        raise_validation_error(sorted(errors, key=lambda e: e["path"]))
     return vals
 
 
