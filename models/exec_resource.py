@@ -28,6 +28,7 @@ RESOURCE_FIELDS = (
     "resource_model_id",
     "resource_field_ids",
     "resource_writable_field_ids",
+    "resource_required_field_ids",
     "resource_domain",
     "resource_list",
     "resource_read",
@@ -65,6 +66,16 @@ class EndpointEndpoint(models.Model):
         string="Writable fields",
         domain="[('model_id', '=', resource_model_id), ('ttype', '!=', 'binary')]",
         help="The fields callers may set on create and update (readable ones only).",
+    )
+    resource_required_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "endpoint_endpoint_resource_required_field_rel",
+        "endpoint_id",
+        "field_id",
+        string="Required on create",
+        domain="[('model_id', '=', resource_model_id), ('ttype', '!=', 'binary')]",
+        help="Writable fields a create must give and an update may not empty, besides "
+        "those Odoo requires (e.g. a partner's name, which a database constraint needs).",
     )
     resource_domain = fields.Char(
         string="Domain",
@@ -146,6 +157,14 @@ class EndpointEndpoint(models.Model):
             raise ValidationError(
                 env._("Writable fields must be readable too: %s.", ", ".join(extra.mapped("name")))
             )
+        extra = self.resource_required_field_ids - self.resource_writable_field_ids
+        if extra:
+            raise ValidationError(
+                env._(
+                    "Fields required on create must be writable: %s.",
+                    ", ".join(extra.mapped("name")),
+                )
+            )
         for field in self.resource_writable_field_ids:
             reason = _not_writable(model._fields.get(field.name))
             if reason:
@@ -210,6 +229,7 @@ class EndpointEndpoint(models.Model):
         env = self.env
         model = env[self.resource_model_id.model]
         writable = set(self.resource_writable_field_ids.mapped("name"))
+        required = set(self.resource_required_field_ids.mapped("name"))
         metas = []
         for name in self.resource_field_ids.mapped("name"):
             field = model._fields.get(name)
@@ -223,8 +243,9 @@ class EndpointEndpoint(models.Model):
                     name,
                     field.type,
                     string=field.string,
-                    required=field.required,
-                    has_default=field.default is not None or bool(field.compute),
+                    required=field.required or name in required,
+                    has_default=name not in required
+                    and (field.default is not None or bool(field.compute)),
                     size=getattr(field, "size", None) if field.type == "char" else None,
                     selection=selection,
                     relation=getattr(field, "comodel_name", None),
