@@ -158,8 +158,8 @@ def _create(spec, model, payload):
 
 
 def _update(spec, record, payload, if_match):
-    _check_if_match(spec, record, if_match)
     vals = _values(spec, spec.update_validator, record, payload)
+    _check_if_match(spec, record, if_match)
     if vals:
         record.write(vals)
         _check_in_domain(spec, record, "update")

@@ -67,7 +67,11 @@ def resource_operations(builder, config):
     name = config.get("summary") or config["name"]
     ops = []
     if "list" in spec.operations:
-        ops.append((spec.route, "GET", f"List {name}", _list(builder, spec, record)))
+        # ``fields`` selects some: only ``id`` is always there
+        partial = builder.component(
+            f"{slug}_record_fields", dict(spec.record_schema, required=["id"])
+        )
+        ops.append((spec.route, "GET", f"List {name}", _list(builder, spec, partial)))
     if "create" in spec.operations:
         body = builder.component(f"{slug}_create", spec.create_schema, request=True)
         responses = {
