@@ -143,11 +143,13 @@ def coerce(meta, op, text):
                 f"Filter {name}__{op}: {text!r} is not a comma-separated list of "
                 f"{_kind(meta)} values."
             )
-        values = [_coerce_one(meta, op, item) for item in text.split(",")]
+        items = text.split(",")
         if _item_regex(meta) == _INT_RE:
-            # an integer outside PostgreSQL's integer matches no row
-            values = [v for v in values if INT_MIN <= v <= INT_MAX]
-        return values
+            # An integer outside PostgreSQL's integer matches no row: left out
+            # (any number of digits is valid, as the pattern says).
+            values = [int(item) for item in items if len(item) <= 12]
+            return [v for v in values if INT_MIN <= v <= INT_MAX]
+        return [_coerce_one(meta, op, item) for item in items]
     return _coerce_one(meta, op, text)
 
 

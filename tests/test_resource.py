@@ -373,6 +373,21 @@ class TestResource(EndpointCase):
         response = self.call("DELETE", self.item(self.companies[0]))
         self.assertEqual(response.headers["Allow"], "GET, PATCH, PUT")
 
+    @mute_logger(*QUIET)
+    def test_resync_changes_the_published_methods(self):
+        resource = self.make_resource()
+        company = self.companies[0]
+        self.assertEqual(self.call("GET", self.item(company)).status_code, 200)
+        resource.write({"resource_read": False, "resource_update": False, "registry_sync": True})
+        response = self.call("GET", self.item(company))
+        self.assertJsonError(response, 405)
+        self.assertEqual(response.headers["Allow"], "DELETE")
+        resource.write({"resource_delete": False, "registry_sync": True})
+        self.assertJsonError(self.call("DELETE", self.item(company)), 404)  # path gone
+        self.assertEqual(self.call("GET", self.ROUTE).status_code, 200)
+        resource.write({"active": False, "registry_sync": True})
+        self.assertJsonError(self.call("GET", self.ROUTE), 404)
+
     @mute_logger(*QUIET, "odoo.models")
     def test_access_rights_and_record_rules_of_the_exec_as_user(self):
         reader = self.env["res.users"].create(
