@@ -113,8 +113,8 @@ def resource_operations(builder, config):
         (
             route,
             method,
-            lambda op_id, placeholders, o=op, s=summary, m=method: _operation(
-                builder, config, op_id, placeholders, m, s, *o
+            lambda op_id, placeholders, o=op, s=summary, m=method, r=route: _operation(
+                builder, config, op_id, placeholders, r, m, s, *o
             ),
         )
         for route, method, summary, op in ops
@@ -190,7 +190,9 @@ def _query(name, schema, description):
     }
 
 
-def _operation(builder, config, op_id, placeholders, method, summary, extra, body, responses):
+def _operation(
+    builder, config, op_id, placeholders, route, method, summary, extra, body, responses
+):
     """One operation, with the security and error responses every endpoint's
     operation has (see ``OperationBuilder``)."""
     operation = {"operationId": op_id, "summary": summary}
@@ -229,7 +231,7 @@ def _operation(builder, config, op_id, placeholders, method, summary, extra, bod
     operation["responses"] = dict(sorted(responses.items()))
     operation["x-rest-endpoint"] = {
         "id": config["id"],
-        "route": config["route"],
+        "route": route,  # the path served: the collection's or the item's
         "route_type": "http",
         "auth_type": config["auth_type"],
         "exec_mode": "resource",

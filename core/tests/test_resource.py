@@ -244,6 +244,8 @@ def test_openapi_operations_accept_what_the_server_accepts(spec):
     assert "ETag" in read["responses"]["200"]["headers"]
     assert "412" in paths["/api/v1/customers/{id}"]["patch"]["responses"]
     assert "204" in paths["/api/v1/customers/{id}"]["delete"]["responses"]
+    assert read["x-rest-endpoint"]["route"] == "/api/v1/customers/<int:id>"
+    assert listing["x-rest-endpoint"]["route"] == "/api/v1/customers"
     post = paths["/api/v1/customers"]["post"]
     assert "Location" in post["responses"]["201"]["headers"]
     create = document["components"]["schemas"]["api_v1_customers_create"]
