@@ -51,6 +51,7 @@ class CompiledEndpoint:
     __slots__ = (
         "api_key_scope",
         "auth_type",
+        "bindings",
         "code",
         "config",
         "content_type",
@@ -81,6 +82,12 @@ class CompiledEndpoint:
         self.name = config["name"]
         self.route = config["route"]
         self.method = config["method"]
+        # The (route, method) pairs served: one for a code endpoint, several
+        # for a model resource (its collection and item paths).
+        self.bindings = tuple(
+            (route, method)
+            for route, method in config.get("bindings") or [(self.route, self.method)]
+        )
         self.route_type = config["route_type"]
         self.auth_type = config["auth_type"]
         self.exec_as_user_id = config.get("exec_as_user_id")
@@ -100,7 +107,7 @@ class CompiledEndpoint:
         self.cors_any = "*" in origins
         self.cors_origins = frozenset(origins - {"*"})
         self.routing = _routing(
-            [self.method],
+            sorted({method for _route, method in self.bindings}),
             self.route,
             readonly=bool(config.get("readonly")),
             stateless=self.auth_type != "user_endpoint",
@@ -264,23 +271,23 @@ class PublishedTable:
         structural = (
             full
             or removed
-            or any(
-                old is None or (old.route, old.method) != (new.route, new.method)
-                for old, new in compiled_rows
-            )
+            or any(old is None or old.bindings != new.bindings for old, new in compiled_rows)
         )
         router = Router() if full else self.router.clone() if structural else self.router
         for rid in removed:
             old = endpoints.pop(rid, None)
             if old is not None and not full:
-                router.discard(old.route, old.method, old)
+                for route, method in old.bindings:
+                    router.discard(route, method, old)
         for old, new in compiled_rows:
             if old is not None and structural and not full:
-                router.discard(old.route, old.method, old)  # on the copy
+                for route, method in old.bindings:
+                    router.discard(route, method, old)  # on the copy
             endpoints[new.id] = new
             # In place, this replaces the target of an existing (route,
             # method): readers see the old endpoint or the new one, never none.
-            router.set(new.route, new.method, new)
+            for route, method in new.bindings:
+                router.set(route, method, new)
         prefixes = self.prefixes
         if full or any(old is None or old.route != new.route for old, new in compiled_rows):
             # Union with what this process knew: the path of a deleted

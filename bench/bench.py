@@ -55,6 +55,8 @@ properties:
         qty: {type: integer, minimum: 1}
         price: {type: number, minimum: 0}
 """
+#: The fields of the resource benchmarks (resource list vs JSON-2 search_read).
+RESOURCE_FIELDS = ("name", "email", "phone", "city", "ref")
 SCALE_EXTRA = 990  # 10 -> 1000 published endpoints
 
 
@@ -82,6 +84,7 @@ key = Keys.with_user(admin)._generate(None, "bench", None)
 SETUP_OURS = (
     SETUP_COMMON
     + """
+RESOURCE_FIELDS = %(resource_fields)r
 snippet = "result = {'payload': %%r}" %% (BODY,)
 ensure("/bench/ep/public", auth_type="public", exec_as_user_id=admin.id, code_snippet=snippet)
 ensure("/bench/ep/bearer", auth_type="bearer", exec_as_user_id=False, code_snippet=snippet)
@@ -102,8 +105,26 @@ ensure("/bench/ep/limited", auth_type="public", exec_as_user_id=admin.id, code_s
        rate_limit=1000000000, rate_limit_period=60)
 probe = ensure("/bench/ep/probe", auth_type="public", exec_as_user_id=admin.id,
                code_snippet="result = {'payload': 0}")
+# A model resource (20 partners, 5 fields) and the code endpoint doing its item read.
+Partner = env["res.partner"]
+partners = Partner.search([("ref", "=", "bench-res")], order="id")
+partners |= Partner.create([{"name": "Bench %%02d" %% i, "ref": "bench-res", "email":
+    "b%%d@example.com" %% i, "phone": "+32 2 555 %%02d" %% i, "city": "Liège"}
+    for i in range(len(partners), 20)])
+field_ids = env["ir.model.fields"]._get_ids("res.partner")
+five = [field_ids[n] for n in RESOURCE_FIELDS]
+ensure("/bench/res/partners", auth_type="bearer", exec_as_user_id=False, exec_mode="resource",
+       code_snippet=False, resource_model_id=env["ir.model"]._get_id("res.partner"),
+       resource_field_ids=[(6, 0, five)], resource_domain="[('ref', '=', 'bench-res')]",
+       resource_list=True, resource_read=True, resource_page_size=20)
+item = ("p = env['res.partner'].browse(params['partner_id']).exists()\\n"
+        "if not p:\\n    raise werkzeug.exceptions.NotFound()\\n"
+        "result = {'payload': {'status': 'success', 'data': {'id': p.id, "
+        + ", ".join("%%r: p.%%s or None" %% (n, n) for n in RESOURCE_FIELDS) + "}}}")
+ensure("/bench/ep/partner/<int:partner_id>", auth_type="bearer", exec_as_user_id=False,
+       code_snippet=item)
 env.cr.commit()
-print("RESULT=" + json.dumps({"key": key, "probe": probe.id,
+print("RESULT=" + json.dumps({"key": key, "probe": probe.id, "partner": partners[0].id,
       "published": E.search_count([("registry_sync", "=", True), ("active", "=", True)])}))
 """
 )
@@ -300,6 +321,32 @@ class Bench:
             "rest_endpoint POST + JSON Schema": (
                 "/bench/ep/order-schema",
                 {"method": "POST", "body": order, "headers": self.headers(DB_OURS, None, j)},
+            ),
+            "resource list (20 x 5 fields)": (
+                "/bench/res/partners",
+                {"headers": self.headers(DB_OURS, ours["key"])},
+            ),
+            "JSON-2 search_read (20 x 5 fields)": (
+                "/json/2/res.partner/search_read",
+                {
+                    "method": "POST",
+                    "body": json.dumps(
+                        {
+                            "domain": [["ref", "=", "bench-res"]],
+                            "fields": list(RESOURCE_FIELDS),
+                            "limit": 20,
+                        }
+                    ),
+                    "headers": self.headers(DB_OURS, ours["key"], j),
+                },
+            ),
+            "resource item read": (
+                f"/bench/res/partners/{ours['partner']}",
+                {"headers": self.headers(DB_OURS, ours["key"])},
+            ),
+            "code endpoint item read": (
+                f"/bench/ep/partner/{ours['partner']}",
+                {"headers": self.headers(DB_OURS, ours["key"])},
             ),
             "rest_endpoint json (JSON-RPC)": (
                 "/bench/ep/jsonrpc",
@@ -503,6 +550,11 @@ def report(bench, args):
             f"{ratio('OCA public', 'baseline public'):.2f} | (anchor ≈ 0.80) |",
             f"| validated POST / same POST without schema (time per request) | "
             f"{cost('rest_endpoint POST + JSON Schema', 'rest_endpoint POST'):.2f} | ≤ 1.15 |",
+            f"| resource list / JSON-2 search_read, 20 records x 5 fields (req/s) | "
+            f"{ratio('resource list (20 x 5 fields)', 'JSON-2 search_read (20 x 5 fields)'):.2f}"
+            " | ≥ 1.5 |",
+            f"| resource item read / code endpoint doing the same read (req/s) | "
+            f"{ratio('resource item read', 'code endpoint item read'):.2f} | ≥ 0.9 |",
             f"| /web/health with rest_endpoint / without (req/s) | "
             f"{ratio('health (with rest_endpoint)', 'health (without)'):.2f} | ≥ 0.97 |",
             f"| request log all / none (req/s) | "
@@ -570,7 +622,11 @@ def main():
     odoo.install(DB_OCA, f"endpoint,{baseline}", reuse=args.reuse)
     odoo.install(DB_PLAIN, baseline, reuse=args.reuse)
     bench = Bench(odoo, args)
-    bench.ours = odoo.shell(DB_OURS, SETUP_OURS % {"body": BODY, "schema": ORDER_SCHEMA})
+    bench.ours = odoo.shell(
+        DB_OURS,
+        SETUP_OURS
+        % {"body": BODY, "schema": ORDER_SCHEMA, "resource_fields": list(RESOURCE_FIELDS)},
+    )
     bench.oca = odoo.shell(DB_OCA, SETUP_OCA % {"body": BODY})
     only = set(args.only or ["main", "sync", "scale"])
     saved = HERE / "out" / "results.json"

@@ -32,6 +32,7 @@ from .openapi_components import (
     VIOLATION_SCHEMA,
 )
 from .openapi_operations import OperationBuilder, operation_id
+from .openapi_resource import resource_operations
 from .openapi_schemas import (
     DocumentError,
     accepts,
@@ -99,38 +100,47 @@ def build_document(
         for config in configs
         if not route_group or (config.get("route_group") or "") == route_group
     ]
-    selected.sort(
-        key=lambda c: (
-            c["route"],
-            METHOD_ORDER.index(c["method"]) if c["method"] in METHOD_ORDER else 99,
-            c["id"],
+    # One entry per (route, method): a model resource gives several.
+    entries = []
+    for config in selected:
+        if config.get("exec_mode") == "resource":
+            try:
+                entries += [
+                    (config, route, method, make)
+                    for route, method, make in resource_operations(builder, config)
+                ]
+            except (DocumentError, SchemaError, ValueError, KeyError) as exc:
+                undocumented.append(_undocumented(config, exc))
+            continue
+        entries.append((config, config["route"], config["method"], None))
+    entries.sort(
+        key=lambda e: (
+            e[1],
+            METHOD_ORDER.index(e[2]) if e[2] in METHOD_ORDER else 99,
+            e[0]["id"],
         )
     )
-    for config in selected:
+    for config, route, config_method, make in entries:
         try:
-            path, placeholders = openapi_path(config["route"])
+            path, placeholders = openapi_path(route)
             skeleton = _PARAM_IN_PATH_RE.sub("{}", path)
             if skeletons.setdefault(skeleton, path) != path:
                 raise DocumentError(
                     f"its path {path} cannot be told apart from {skeletons[skeleton]} in "
                     "OpenAPI (same segments, other parameter names)"
                 )
-            method = config["method"].lower()
+            method = config_method.lower()
             if method in paths.get(path, {}):
-                raise DocumentError(f"{config['method']} {path} is already documented")
-            op_id = operation_id(config, path)
+                raise DocumentError(f"{config_method} {path} is already documented")
+            op_id = operation_id({"method": config_method, "id": config["id"]}, path)
             if op_id in used_ids:
                 op_id = f"{op_id}_{config['id']}"
-            operation = builder.operation(config, op_id, placeholders)
+            if make is not None:
+                operation = make(op_id, placeholders)
+            else:
+                operation = builder.operation(config, op_id, placeholders)
         except (DocumentError, SchemaError, ValueError) as exc:
-            undocumented.append(
-                {
-                    "id": config.get("id"),
-                    "method": config.get("method"),
-                    "route": config.get("route"),
-                    "reason": str(exc),
-                }
-            )
+            undocumented.append(_undocumented(config, exc))
             continue
         used_ids.add(op_id)
         paths.setdefault(path, {})[method] = operation
@@ -152,3 +162,12 @@ def build_document(
     if undocumented:
         document["x-rest-endpoint-undocumented"] = undocumented
     return document
+
+
+def _undocumented(config, exc):
+    return {
+        "id": config.get("id"),
+        "method": config.get("method"),
+        "route": config.get("route"),
+        "reason": str(exc),
+    }

@@ -10,6 +10,7 @@ from . import (
     endpoint_publish,
     endpoint_try_it,
     exec_code,
+    exec_resource,
     ir_http,
     rpc_guard,
 )

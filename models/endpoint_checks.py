@@ -4,6 +4,8 @@
 refused when it is saved, with a message that says why; and the cached state
 of the user an endpoint runs as, which the request pipeline re-checks."""
 
+import re
+
 from odoo import SUPERUSER_ID, api, models, tools
 from odoo.exceptions import ValidationError
 
@@ -13,6 +15,13 @@ from ..core import routes as core_routes
 from ..core import schema as core_schema
 from ..core.body import BODY_METHODS
 
+_PLACEHOLDER_NAME_RE = re.compile(r"<([^<>]*?:)?[A-Za-z_][A-Za-z0-9_]*>")
+
+
+def _route_key(route):
+    """``route`` with its parameter names blanked (converters kept)."""
+    return _PLACEHOLDER_NAME_RE.sub(lambda m: f"<{m.group(1) or ''}>", route)
+
 
 class EndpointEndpoint(models.Model):
     _inherit = "endpoint.endpoint"
@@ -21,41 +30,58 @@ class EndpointEndpoint(models.Model):
     # Checks
     # ------------------------------------------------------------------
 
-    @api.constrains("route", "request_method", "active")
+    @api.constrains("route", "request_method", "active", "exec_mode")
     def _check_route(self):
         for rec in self:
-            route = rec.route
-            prefix = core_routes.reserved_prefix(route)
-            if prefix:
-                raise ValidationError(
-                    self.env._(
-                        "Route %(route)s is reserved for Odoo (%(prefix)s and everything "
-                        "under it). Use another path, such as /api/...",
-                        route=route,
-                        prefix=prefix,
+            bindings = rec._served_bindings()
+            for route in dict.fromkeys(route for route, _method in bindings):
+                prefix = core_routes.reserved_prefix(route)
+                if prefix:
+                    raise ValidationError(
+                        self.env._(
+                            "Route %(route)s is reserved for Odoo (%(prefix)s and everything "
+                            "under it). Use another path, such as /api/...",
+                            route=route,
+                            prefix=prefix,
+                        )
                     )
-                )
-            try:
-                parsed = core_routes.parse_route(route)
-            except core_routes.RouteError as exc:
-                raise ValidationError(str(exc)) from exc
-            rec._check_controller_collision(parsed)
+                try:
+                    parsed = core_routes.parse_route(route)
+                except core_routes.RouteError as exc:
+                    raise ValidationError(str(exc)) from exc
+                rec._check_controller_collision(parsed)
             if rec.active:
-                duplicate = self.search(
-                    [
-                        ("id", "!=", rec.id),
-                        ("route", "=", route),
-                        ("request_method", "=", rec.request_method),
-                    ],
-                    limit=1,
-                )
-                if duplicate:
+                rec._check_duplicate_bindings(bindings)
+
+    def _served_bindings(self):
+        """The (route, method) pairs this record serves once published (a
+        model resource serves several: see ``exec_resource``)."""
+        return [(self.route, self.request_method)]
+
+    def _check_duplicate_bindings(self, bindings):
+        """Refuse a (route, method) another active endpoint serves. Routes are
+        compared with their parameter names blanked: ``/a/<int:id>`` and
+        ``/a/<int:x>`` match the same paths."""
+        mine = {(_route_key(route), method): route for route, method in bindings}
+        routes = {route for route, _method in bindings}
+        # A resource at /a serves /a/<int:id>: look at the candidates both ways.
+        candidates = self.search(
+            [
+                ("id", "!=", self.id),
+                "|",
+                ("route", "in", list(routes | {r.rsplit("/", 1)[0] for r in routes})),
+                ("route", "=like", self.route.rstrip("/") + "/%"),
+            ]
+        )
+        for other in candidates:
+            for route, method in other._served_bindings():
+                if (_route_key(route), method) in mine:
                     raise ValidationError(
                         self.env._(
                             "%(method)s %(route)s is already served by endpoint %(name)s.",
-                            method=rec.request_method,
-                            route=route,
-                            name=duplicate.name,
+                            method=method,
+                            route=mine[(_route_key(route), method)],
+                            name=other.name,
                         )
                     )
 
@@ -85,7 +111,11 @@ class EndpointEndpoint(models.Model):
     @api.constrains("route_type", "request_method")
     def _check_route_type(self):
         for rec in self:
-            if rec.route_type == "json" and rec.request_method != "POST":
+            if (
+                rec.exec_mode != "resource"
+                and rec.route_type == "json"
+                and rec.request_method != "POST"
+            ):
                 raise ValidationError(
                     self.env._("json (JSON-RPC) endpoints are served over POST only.")
                 )
@@ -157,7 +187,11 @@ class EndpointEndpoint(models.Model):
     @api.constrains("request_method", "request_content_type")
     def _check_content_type(self):
         for rec in self:
-            if rec.request_method in BODY_METHODS and not rec.request_content_type:
+            if (
+                rec.exec_mode != "resource"  # always JSON
+                and rec.request_method in BODY_METHODS
+                and not rec.request_content_type
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(method)s endpoints need a request content type.",

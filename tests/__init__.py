@@ -16,6 +16,7 @@ from . import (
     test_operations_servers,
     test_pipeline,
     test_registry,
+    test_resource,
     test_retry,
     test_security,
     test_shadowing,

@@ -321,7 +321,10 @@ class TestViews(EndpointCase):
             {"request_method", "request_content_type", "auth_type", "allowed_group_ids", "cors"},
             request,
         )
-        self.assertEqual(pages["schema"].get("invisible"), "not request_content_schema_applicable")
+        self.assertEqual(
+            pages["schema"].get("invisible"),
+            "not request_content_schema_applicable or exec_mode == 'resource'",
+        )
         modes = {
             f.get("options") for f in pages["schema"].iter("field") if f.get("widget") == "code"
         }

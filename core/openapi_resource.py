@@ -1,0 +1,239 @@
+"""OpenAPI operations of a model resource (``exec_mode`` ``resource``).
+
+One published resource is up to six operations on two paths. Everything is
+derived from the snapshot's field descriptions through the same
+:class:`~core.resource_query.ResourceSpec` the server runs: the body
+schemas are the validators' own, and the ``order``, ``fields`` and filter
+patterns are the regular expressions the parser matches, so the document
+accepts exactly what the server accepts.
+
+Pure Python, no Odoo import.
+"""
+
+import re
+
+from .openapi_components import SECURITY_BY_AUTH
+from .openapi_schemas import forbid_nul, path_parameter
+from .resource_query import MAX_LIMIT, MAX_OFFSET, ResourceSpec, filter_value_schema
+
+_SLUG_RE = re.compile(r"[^A-Za-z0-9]+")
+
+ETAG_HEADER = {
+    "description": "A strong validator of the record's representation: send it back in "
+    "If-None-Match (GET: 304 when unchanged) or If-Match (PUT, PATCH, DELETE: 412 when "
+    "the record changed since).",
+    "schema": {"type": "string"},
+}
+LINK_HEADER = {
+    "description": 'RFC 8288 links to the next and previous pages (rel="next", '
+    'rel="prev"); absent when everything fits in one page.',
+    "schema": {"type": "string"},
+}
+LOCATION_HEADER = {"description": "The path of the created record.", "schema": {"type": "string"}}
+
+
+def _header_param(name, description):
+    return {
+        "name": name,
+        "in": "header",
+        "required": False,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+IF_NONE_MATCH = _header_param(
+    "If-None-Match", "ETags of copies the caller holds: 304 (no body) if one is current."
+)
+IF_MATCH = _header_param(
+    "If-Match",
+    "The ETag the caller read: the change is refused with 412 if the record changed since "
+    "(lost-update protection).",
+)
+
+
+def resource_operations(builder, config):
+    """``[(route, method, operation)]`` of a resource's published operations;
+    ``builder`` is the document's :class:`OperationBuilder`."""
+    spec = ResourceSpec(config["resource"], config["route"])
+    slug = _SLUG_RE.sub("_", spec.route).strip("_").lower() or f"resource_{config['id']}"
+    record = builder.component(f"{slug}_record", spec.record_schema)
+    single = {
+        "type": "object",
+        "required": ["status", "data"],
+        "properties": {"status": {"const": "success"}, "data": record},
+        "additionalProperties": False,
+    }
+    name = config.get("summary") or config["name"]
+    ops = []
+    if "list" in spec.operations:
+        # ``fields`` selects some: only ``id`` is always there
+        partial = builder.component(
+            f"{slug}_record_fields", dict(spec.record_schema, required=["id"])
+        )
+        ops.append((spec.route, "GET", f"List {name}", _list(builder, spec, partial)))
+    if "create" in spec.operations:
+        body = builder.component(f"{slug}_create", spec.create_schema, request=True)
+        responses = {
+            "201": {
+                "description": "Created.",
+                "headers": {"Location": LOCATION_HEADER, "ETag": ETAG_HEADER},
+                "content": {"application/json": {"schema": single}},
+            }
+        }
+        ops.append((spec.route, "POST", f"Create {name}", (None, body, responses)))
+    if "read" in spec.operations:
+        responses = {
+            "200": {
+                "description": "The record.",
+                "headers": {"ETag": ETAG_HEADER},
+                "content": {"application/json": {"schema": single}},
+            },
+            "304": {
+                "description": "Not modified: the If-None-Match ETag is current.",
+                "headers": {"ETag": ETAG_HEADER},
+            },
+        }
+        ops.append((spec.item_route, "GET", f"Read {name}", ([IF_NONE_MATCH], None, responses)))
+    if "update" in spec.operations:
+        body = builder.component(f"{slug}_update", spec.update_schema, request=True)
+        for method in ("PUT", "PATCH"):
+            responses = {
+                "200": {
+                    "description": "The updated record (only the fields the body gives change).",
+                    "headers": {"ETag": ETAG_HEADER},
+                    "content": {"application/json": {"schema": single}},
+                }
+            }
+            ops.append((spec.item_route, method, f"Update {name}", ([IF_MATCH], body, responses)))
+    if "delete" in spec.operations:
+        responses = {"204": {"description": "Deleted."}}
+        ops.append((spec.item_route, "DELETE", f"Delete {name}", ([IF_MATCH], None, responses)))
+    return [
+        (
+            route,
+            method,
+            lambda op_id, placeholders, o=op, s=summary, m=method, r=route: _operation(
+                builder, config, op_id, placeholders, r, m, s, *o
+            ),
+        )
+        for route, method, summary, op in ops
+    ]
+
+
+def _list(builder, spec, record):
+    parameters = [
+        _query(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            f"Page size (default {spec.page_size}).",
+        ),
+        _query(
+            "offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET}, "Records to skip."
+        ),
+        _query(
+            "order",
+            {"type": "string", "pattern": spec.order_pattern},
+            "Sort keys, comma-separated, each optionally followed by ' asc' or ' desc', "
+            "e.g. 'name desc,id'.",
+        ),
+        _query(
+            "fields",
+            {"type": "string", "pattern": spec.fields_pattern},
+            "The fields to return, comma-separated (id always is).",
+        ),
+    ]
+    for key, (meta, op) in spec.filters.items():
+        schema = filter_value_schema(meta, op)
+        if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+            forbid_nul(schema)
+        what = "equal to" if op is None else f"'{op}'"
+        if op in ("in", "not_in"):
+            what += " (a comma-separated list)"
+        parameters.append(_query(key, schema, f"Filter: {meta['name']} {what} the value."))
+    page = {
+        "type": "object",
+        "required": ["status", "data", "meta"],
+        "properties": {
+            "status": {"const": "success"},
+            "data": {"type": "array", "items": record},
+            "meta": {
+                "type": "object",
+                "required": ["total", "limit", "offset"],
+                "properties": {
+                    "total": {"type": "integer", "minimum": 0},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                    "offset": {"type": "integer", "minimum": 0},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    }
+    responses = {
+        "200": {
+            "description": "A page of records.",
+            "headers": {"Link": LINK_HEADER},
+            "content": {"application/json": {"schema": page}},
+        }
+    }
+    return parameters, None, responses
+
+
+def _query(name, schema, description):
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def _operation(
+    builder, config, op_id, placeholders, route, method, summary, extra, body, responses
+):
+    """One operation, with the security and error responses every endpoint's
+    operation has (see ``OperationBuilder``)."""
+    operation = {"operationId": op_id, "summary": summary}
+    description = (config.get("description") or "").strip()
+    if description:
+        operation["description"] = description
+    if config.get("route_group"):
+        operation["tags"] = [config["route_group"]]
+        builder.tags.add(config["route_group"])
+    parameters = [path_parameter(p) for p in placeholders] + list(extra or ())
+    if parameters:
+        operation["parameters"] = parameters
+    scheme = SECURITY_BY_AUTH.get(config["auth_type"])
+    if scheme:
+        builder.security_used.add(scheme)
+    operation["security"] = [{scheme: []}] if scheme else []
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": body}},
+        }
+    view = dict(config, method=method, route_type="http", content_type="application/json")
+    for status, text in builder.error_statuses(view):
+        responses[str(status)] = builder.error_response(
+            status, text, False, bool(placeholders), view
+        )
+    if method in ("PUT", "PATCH", "DELETE"):
+        responses["412"] = builder.error_response(
+            412,
+            "Precondition failed: If-Match does not match the record's current ETag "
+            "(read it again).",
+            False,
+            True,
+            view,
+        )
+    operation["responses"] = dict(sorted(responses.items()))
+    operation["x-rest-endpoint"] = {
+        "id": config["id"],
+        "route": route,  # the path served: the collection's or the item's
+        "route_type": "http",
+        "auth_type": config["auth_type"],
+        "exec_mode": "resource",
+    }
+    return operation

@@ -1,0 +1,167 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""One request to a model resource: the thin ORM glue.
+
+Everything a request asks for is checked by the compiled
+:class:`~core.resource_query.ResourceSpec` before the ORM is touched. The
+ORM runs as the user the endpoint runs as (never sudo): its access rights
+and record rules apply, so an operation that user may not do is a 403
+(AccessError) and a record its rules hide is a 404, like a record outside
+the resource's domain.
+
+Answers use the snippet result shape (``{"payload", "status_code",
+"headers"}``), so the dispatcher's response path serves them; a 304 is a
+bare response.
+"""
+
+from odoo.fields import Domain
+from odoo.http import Response
+
+from .core import errors as core_errors
+from .core import resource_query as rq
+from .core.resource_values import body_to_vals, record_to_json
+from .core.schema import raise_validation_error
+
+
+def handle(spec, context):
+    request = context["request"]
+    httprequest = request.httprequest
+    method = "GET" if httprequest.method == "HEAD" else httprequest.method
+    model = context["env"][spec.model]
+    query = list(httprequest.args.items(multi=True))
+    record_id = context["params"].get("id")
+    if record_id is None:
+        if method == "POST":
+            return _create(spec, model, context["payload"])
+        return _list(spec, model, query, httprequest.path)
+    if query:
+        raise core_errors.BadRequest(
+            f"A record of this resource takes no query parameters (got {query[0][0]!r})."
+        )
+    record = _find(spec, model, record_id)
+    headers = httprequest.headers
+    if method == "GET":
+        return _read(spec, record, headers.get("If-None-Match"))
+    if method == "DELETE":
+        _check_if_match(spec, record, headers.get("If-Match"))
+        record.unlink()
+        return {"payload": None, "status_code": 204}
+    return _update(spec, record, context["payload"], headers.get("If-Match"))
+
+
+def _field_names(fields):
+    return [meta["name"] for meta in fields if meta["name"] != "id"]
+
+
+def _list(spec, model, query, path):
+    domain, limit, offset, order, names = spec.parse_list(query)
+    fields = spec.selected_fields(names)
+    full_domain = Domain(spec.domain) & Domain(domain) if domain else Domain(spec.domain)
+    fnames = _field_names(fields)
+    records = model.search_fetch(full_domain, fnames, offset=offset, limit=limit, order=order)
+    if records and len(records) < limit:
+        total = offset + len(records)  # the last page: no count needed
+    else:
+        total = model.search_count(full_domain)
+    rows = records._read_format(fnames) if records else []
+    data = [record_to_json(row, fields) for row in rows]
+    headers = {}
+    link = rq.link_header(path, query, total, limit, offset)
+    if link:
+        headers["Link"] = link
+    return {
+        "payload": {
+            "status": "success",
+            "data": data,
+            "meta": {"total": total, "limit": limit, "offset": offset},
+        },
+        "headers": headers,
+    }
+
+
+def _find(spec, model, record_id):
+    record = model.search(Domain(spec.domain) & Domain("id", "=", record_id), limit=1)
+    if not record:
+        raise core_errors.NotFound(f"No record {record_id} in this resource.")
+    return record
+
+
+def _represent(spec, record):
+    """``(data, etag)`` of a record with every readable field."""
+    fnames = _field_names(spec.fields)
+    row = record._read_format(fnames)[0]
+    data = record_to_json(row, spec.fields)
+    write_date = record.write_date
+    return data, rq.etag(spec.model, data, write_date and write_date.isoformat())
+
+
+def _read(spec, record, if_none_match):
+    data, tag = _represent(spec, record)
+    if rq.none_match(if_none_match, tag):
+        return {"response": Response(status=304, headers={"ETag": tag})}
+    return {"payload": {"status": "success", "data": data}, "headers": {"ETag": tag}}
+
+
+def _check_if_match(spec, record, if_match):
+    if if_match is not None:
+        _data, tag = _represent(spec, record)
+        rq.check_match(if_match, tag)
+
+
+def _values(spec, validator, model, payload):
+    """The ORM values of a body, or a 400 listing every problem."""
+    validator.validate(payload)
+    vals, errors = body_to_vals(payload, spec.writable)
+    for name, value in vals.items():
+        meta = spec.writable[name]
+        ids = []
+        if meta["type"] == "many2one" and value:
+            ids = [value]
+        elif meta["type"] == "many2many":
+            ids = value[0][2]
+        if not ids:
+            continue
+        missing = set(ids) - set(model.env[meta["relation"]].browse(ids).exists().ids)
+        if missing:
+            errors.append(
+                {
+                    "path": f"/{name}",
+                    "message": f"No {meta['relation']} record with id "
+                    f"{', '.join(map(str, sorted(missing)))}.",
+                    "validator": "exists",
+                }
+            )
+    if errors:
+        raise_validation_error(sorted(errors, key=lambda e: e["path"]))
+    return vals
+
+
+def _check_in_domain(spec, record, action):
+    if spec.domain and not record.filtered_domain(spec.domain):
+        raise core_errors.BadRequest(
+            f"The record would be outside this resource after this {action}: its values "
+            "must satisfy the resource's domain."
+        )
+
+
+def _create(spec, model, payload):
+    vals = _values(spec, spec.create_validator, model, payload)
+    defaults = {k: v for k, v in spec.defaults.items() if k in model._fields and k not in vals}
+    record = model.create({**defaults, **vals})
+    _check_in_domain(spec, record, "create")
+    data, tag = _represent(spec, record)
+    return {
+        "payload": {"status": "success", "data": data},
+        "status_code": 201,
+        "headers": {"Location": f"{spec.route}/{record.id}", "ETag": tag},
+    }
+
+
+def _update(spec, record, payload, if_match):
+    vals = _values(spec, spec.update_validator, record, payload)
+    _check_if_match(spec, record, if_match)
+    if vals:
+        record.write(vals)
+        _check_in_domain(spec, record, "update")
+    data, tag = _represent(spec, record)
+    return {"payload": {"status": "success", "data": data}, "headers": {"ETag": tag}}
