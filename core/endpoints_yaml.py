@@ -15,9 +15,10 @@ XML id, schemas and the snippet as text). This module is pure Python:
   with its line (``FormatError``);
 - ``plan()`` / ``format_plan()`` in ``endpoints_diff``.
 
-Identity is ``(route, method)``. Resources (another issue) will be entries
-with a ``resource`` mapping instead of ``method``, identified by
-``(route, "resource")``: ``identity()`` is the one place that knows.
+Identity is ``(route, method)``. A model resource serves several methods
+on two paths: it is written ``method: resource`` with its settings, by
+model and field names, in a ``resource`` mapping, so its identity is
+``(route, "resource")``.
 """
 
 import yaml
@@ -51,6 +52,7 @@ FIELDS = {
     "response_schema": "",
     "exec_mode": "code",
     "code": "",
+    "resource": {},
     "cors": "",
     "csrf": False,
     "readonly": False,
@@ -64,6 +66,18 @@ FIELDS = {
 REQUIRED = ("route", "method", "name")
 ALWAYS = ("route", "method", "name", "route_type", "auth")
 TEXT_FIELDS = ("description", "request_schema", "response_schema", "code")
+#: The ``method`` of a model resource, and its settings with their defaults.
+RESOURCE_METHOD = "resource"
+RESOURCE_OPERATIONS = ("list", "read", "create", "update", "delete")
+RESOURCE_KEYS = {
+    "model": "",
+    "fields": (),
+    "writable": (),
+    "required": (),
+    "domain": "[]",
+    "operations": ("list", "read"),
+    "page_size": 50,
+}
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 _XMLID_RE = r"^[A-Za-z0-9_]+\.[A-Za-z0-9_.-]+$"
@@ -91,18 +105,23 @@ def json_schema(
     route_types=("http", "json"),
     auth_types=("public", "user_endpoint", "bearer"),
     content_types=("",),
-    exec_modes=("code",),
+    exec_modes=("code", "resource"),
     log_modes=("none", "errors", "all"),
 ):
     """The JSON Schema (2020-12) of an endpoints file."""
     string = {"type": "string"}
+    field_names = {
+        "type": "array",
+        "uniqueItems": True,
+        "items": {"type": "string", "pattern": "^[a-z_][a-z0-9_]*$"},
+    }
     endpoint = {
         "type": "object",
         "additionalProperties": False,
         "required": list(REQUIRED),
         "properties": {
             "route": {"type": "string", "pattern": "[^/ ]"},
-            "method": {"enum": list(methods)},
+            "method": {"enum": [*methods, RESOURCE_METHOD]},
             "name": {"type": "string", "minLength": 1},
             "summary": string,
             "description": string,
@@ -122,6 +141,26 @@ def json_schema(
             "response_schema": string,
             "exec_mode": {"enum": list(exec_modes)},
             "code": string,
+            "resource": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["model", "fields"],
+                "description": "a model resource (method: resource): its settings",
+                "properties": {
+                    "model": {"type": "string", "pattern": "^[a-z_][a-z0-9_.]*$"},
+                    "fields": field_names,
+                    "writable": field_names,
+                    "required": field_names,
+                    "domain": string,
+                    "operations": {
+                        "type": "array",
+                        "uniqueItems": True,
+                        "minItems": 1,
+                        "items": {"enum": list(RESOURCE_OPERATIONS)},
+                    },
+                    "page_size": {"type": "integer", "minimum": 1, "maximum": 1000},
+                },
+            },
             "cors": string,
             "csrf": {"type": "boolean"},
             "readonly": {"type": "boolean"},
@@ -136,6 +175,10 @@ def json_schema(
             "log_bodies": {"type": "boolean"},
             "active": {"type": "boolean"},
         },
+        # a resource has its settings; any other endpoint has none
+        "if": {"properties": {"method": {"const": RESOURCE_METHOD}}, "required": ["method"]},
+        "then": {"required": ["resource"]},
+        "else": {"not": {"required": ["resource"]}},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -166,6 +209,21 @@ def normalize(definition):
     full["groups"] = sorted(full["groups"] or ())
     for key in ("exec_as", "company", "api_key_scope"):
         full[key] = full[key] or ""
+    full["resource"] = normalize_resource(full["resource"])
+    return full
+
+
+def normalize_resource(resource):
+    """A resource's settings with defaults filled and lists in a stable
+    order ({} for an endpoint that is not a resource)."""
+    if not resource:
+        return {}
+    full = {key: resource.get(key, default) for key, default in RESOURCE_KEYS.items()}
+    for key in ("fields", "writable", "required"):
+        full[key] = sorted(full[key] or ())
+    operations = set(full["operations"] or ())
+    full["operations"] = [op for op in RESOURCE_OPERATIONS if op in operations]
+    full["domain"] = full["domain"] or "[]"
     return full
 
 
@@ -195,6 +253,19 @@ def _represent_str(dumper, data):
 _Dumper.add_representer(str, _represent_str)
 
 
+def _resource_entry(resource):
+    """A resource's settings as written: the model and fields always, the
+    others when they differ from their default."""
+    entry = {}
+    for key, default in RESOURCE_KEYS.items():
+        value = resource[key]
+        if key in ("model", "fields") or value != (
+            list(default) if isinstance(default, tuple) else default
+        ):
+            entry[key] = value
+    return entry
+
+
 def dump(definitions):
     """The YAML text of ``definitions`` (dicts with the keys of ``FIELDS``)."""
     endpoints = []
@@ -204,6 +275,8 @@ def dump(definitions):
             value = definition[key]
             if key in ALWAYS or value != (list(default) if key == "groups" else default):
                 entry[key] = value
+        if entry.get("resource"):
+            entry["resource"] = _resource_entry(entry["resource"])
         endpoints.append(entry)
     body = yaml.dump(
         {"format": FORMAT, "endpoints": endpoints},

@@ -105,7 +105,21 @@ class EndpointEndpoint(models.Model):
             company=self.company_id.sudo().name or "",
             groups=groups,
         )
+        if self.exec_mode == "resource":
+            values.update(method=core_yaml.RESOURCE_METHOD, resource=self._as_code_resource())
         return core_yaml.normalize(values)
+
+    def _as_code_resource(self):
+        """A resource's settings by model and field names."""
+        return {
+            "model": self.resource_model_id.model or "",
+            "fields": self.resource_field_ids.mapped("name"),
+            "writable": self.resource_writable_field_ids.mapped("name"),
+            "required": self.resource_required_field_ids.mapped("name"),
+            "domain": self.resource_domain or "[]",
+            "operations": [op for op in core_yaml.RESOURCE_OPERATIONS if self[f"resource_{op}"]],
+            "page_size": self.resource_page_size,
+        }
 
     def _as_code_export(self):
         """The YAML text of these endpoints."""
@@ -152,6 +166,12 @@ class EndpointEndpoint(models.Model):
             if (d["exec_as"] and not refs["user", d["exec_as"]])
             or (d["company"] and not refs["company", d["company"]])
             or any(not refs["group", xmlid] for xmlid in d["groups"])
+            or (d["resource"] and not refs["model", d["resource"]["model"]])
+            or any(
+                not refs.get(("field", d["resource"]["model"], name))
+                for key in ("fields", "writable", "required")
+                for name in (d["resource"] or {}).get(key, ())
+            )
         }
         Endpoint = self.with_context(active_test=False)
         records = Endpoint.search([], order="active desc, id")
@@ -197,6 +217,7 @@ class EndpointEndpoint(models.Model):
                     problems.append(
                         (loaded.line(index, "company"), where, f"no company named {company!r}")
                     )
+            self._as_code_resolve_resource(loaded, index, refs, problems)
             for xmlid in definition["groups"]:
                 if ("group", xmlid) in refs:
                     continue
@@ -207,10 +228,58 @@ class EndpointEndpoint(models.Model):
         return refs, problems
 
     @api.model
+    def _as_code_resolve_resource(self, loaded, index, refs, problems):
+        """``refs[("model", name)]`` and ``refs[("field", model, name)]`` of a
+        resource's model and fields, and the problems of those that do not
+        exist in this database."""
+        resource = loaded.definitions[index]["resource"]
+        if not resource:
+            return
+        where = core_yaml.label(loaded.definitions[index])
+        line = loaded.line(index, "resource")
+        model = resource["model"]
+        if ("model", model) not in refs:
+            refs["model", model] = self.env["ir.model"]._get_id(model) or 0
+        if not refs["model", model]:
+            problems.append((line, where, f"no model {model!r} (is its module installed?)"))
+            return
+        Fields = self.env["ir.model.fields"].sudo()
+        for name in {*resource["fields"], *resource["writable"], *resource["required"]}:
+            if ("field", model, name) not in refs:
+                refs["field", model, name] = Fields._get(model, name).id
+            if not refs["field", model, name]:
+                problems.append((line, where, f"no field {name!r} on {model}"))
+
+    @api.model
+    def _as_code_resource_vals(self, resource, refs):
+        if not resource:
+            return {"resource_model_id": False}
+        model = resource["model"]
+
+        def ids(key):
+            return [(6, 0, [refs["field", model, name] for name in resource[key]])]
+
+        vals = {
+            "resource_model_id": refs["model", model],
+            "resource_field_ids": ids("fields"),
+            "resource_writable_field_ids": ids("writable"),
+            "resource_required_field_ids": ids("required"),
+            "resource_domain": resource["domain"],
+            "resource_page_size": resource["page_size"],
+        }
+        for op in core_yaml.RESOURCE_OPERATIONS:
+            vals[f"resource_{op}"] = op in resource["operations"]
+        return vals
+
+    @api.model
     def _as_code_vals(self, definition, refs, keys):
         vals = {}
         for key in keys:
-            if key in PLAIN_FIELDS:
+            if key == "method" and definition[key] == core_yaml.RESOURCE_METHOD:
+                continue  # a resource serves the methods of its operations
+            if key == "resource":
+                vals.update(self._as_code_resource_vals(definition[key], refs))
+            elif key in PLAIN_FIELDS:
                 value = definition[key]
                 vals[PLAIN_FIELDS[key]] = value if value != "" else False
             elif key == "exec_as":

@@ -231,7 +231,7 @@ class EndpointEndpoint(models.Model):
         writable = set(self.resource_writable_field_ids.mapped("name"))
         required = set(self.resource_required_field_ids.mapped("name"))
         metas = []
-        for name in self.resource_field_ids.mapped("name"):
+        for name in sorted(self.resource_field_ids.mapped("name")):
             field = model._fields.get(name)
             if field is None or name == "id":
                 continue

@@ -15,10 +15,18 @@ from odoo.tests import tagged
 
 from ..core import endpoints_yaml as core_yaml
 from ..models.endpoint_endpoint import SERVING_FIELDS
+from ..models.exec_resource import RESOURCE_FIELDS
 from .common import EndpointCase
 
 POSTMAN_SCHEMA = Path(__file__).parent / "data" / "postman_collection_v2.1.0.schema.json"
-COMPARED_FIELDS = ["name", "summary", "description", "route_group", *SERVING_FIELDS]
+COMPARED_FIELDS = [
+    "name",
+    "summary",
+    "description",
+    "route_group",
+    *SERVING_FIELDS,
+    *RESOURCE_FIELDS,
+]
 SCHEMAS = {
     "application/json": "type: object\nproperties:\n  name: {type: string}\n",
     "application/json; charset=utf-8": '{"type": "object"}',

@@ -5,6 +5,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from core import endpoints_yaml
 from core.endpoints_diff import format_plan, plan
 from core.endpoints_yaml import (
     FIELDS,
@@ -202,3 +203,41 @@ def test_plan_create_change_archive_and_scope():
 def test_plan_of_same_definitions_is_empty():
     defs = [definition("/api/a"), definition("/api/b", "POST")]
     assert plan(defs, defs, prune=True).empty
+
+
+def test_resource_round_trip_and_checks():
+    resource = {
+        "route": "/api/v1/customers",
+        "method": "resource",
+        "name": "Customers",
+        "auth": "bearer",
+        "exec_mode": "resource",
+        "resource": {
+            "model": "res.partner",
+            "fields": ["phone", "name", "email"],
+            "writable": ["name"],
+            "operations": ["read", "list", "create"],
+        },
+    }
+    code = {"route": "/api/v1/customers", "method": "GET", "name": "Snippet version"}
+    text = endpoints_yaml.dump([resource, code])
+    loaded = endpoints_yaml.load(text).definitions
+    assert endpoints_yaml.dump(loaded) == text
+    assert [endpoints_yaml.identity(d) for d in loaded] == [
+        ("/api/v1/customers", "GET"),
+        ("/api/v1/customers", "resource"),
+    ]
+    settings = loaded[1]["resource"]
+    assert settings["fields"] == ["email", "name", "phone"]
+    assert settings["operations"] == ["list", "read", "create"]
+    assert settings["domain"] == "[]" and settings["page_size"] == 50
+    assert "page_size" not in text and "domain" not in text  # defaults left out
+    # a resource needs its settings; another endpoint may not have any
+    broken = text.replace("  resource:\n    model: res.partner\n", "  nothing: 1\n")
+    with pytest.raises(endpoints_yaml.FormatError):
+        endpoints_yaml.load(broken)
+    with pytest.raises(endpoints_yaml.FormatError) as caught:
+        endpoints_yaml.load(
+            text.replace("method: GET", "method: GET\n  resource:\n    model: x\n    fields: []")
+        )
+    assert "resource" in str(caught.value)
