@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Rate limits counted in PostgreSQL, for every worker and server at once.
 
-One statement per limited request, on a connection of its own in autocommit
-mode (never the request's transaction, which may be read-only, rolled back
+One statement per limited request, on a side connection (``side_sql.py``:
+autocommit, never the request's transaction, which may be read-only, rolled back
 or run again): an upsert of the counter row of (endpoint, period, caller,
 window) that returns the new count. Each caller has its own row, so callers
 never wait for each other, and no row is updated by every request of the
@@ -17,21 +17,16 @@ limit protects the server, it must not take the API down with it.
 """
 
 import logging
-import os
-import threading
-import time
 
 import psycopg2
 
-from odoo import sql_db
-
 from .core import errors as core_errors
 from .core import ratelimit as core_ratelimit
+from .side_sql import connections, execute
 
 _logger = logging.getLogger(__name__)
 
 TABLE = "rest_endpoint_rate_counter"
-CLEANUP_EVERY = 60.0  # seconds, per process
 
 CREATE_TABLE = f"""
     CREATE UNLOGGED TABLE IF NOT EXISTS {TABLE} (
@@ -55,66 +50,6 @@ _HIT = f"""
     RETURNING c.hits, c.window_no, (SELECT t FROM clock)::float8
 """  # constant SQL
 DELETE_EXPIRED = f"DELETE FROM {TABLE} WHERE expires_at < now() at time zone 'utc'"
-
-
-class _Connections:
-    """A few autocommit connections per database, per process (a forked
-    worker never reuses its parent's)."""
-
-    max_idle = 4
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._idle = {}
-        self._pid = os.getpid()
-        self._last_cleanup = {}
-
-    def borrow(self, dbname):
-        with self._lock:
-            if self._pid != os.getpid():
-                self._idle, self._pid, self._last_cleanup = {}, os.getpid(), {}
-            idle = self._idle.setdefault(dbname, [])
-            while idle:
-                cnx = idle.pop()
-                if not cnx.closed:
-                    return cnx
-        _name, params = sql_db.connection_info_for(dbname)
-        cnx = psycopg2.connect(**params)
-        cnx.autocommit = True
-        return cnx
-
-    def give_back(self, dbname, cnx):
-        with self._lock:
-            idle = self._idle.setdefault(dbname, [])
-            if cnx.closed or len(idle) >= self.max_idle or self._pid != os.getpid():
-                cnx.close()
-            else:
-                idle.append(cnx)
-
-    def cleanup_due(self, dbname):
-        now = time.monotonic()
-        with self._lock:
-            if now - self._last_cleanup.get(dbname, 0.0) < CLEANUP_EVERY:
-                return False
-            self._last_cleanup[dbname] = now
-            return True
-
-
-connections = _Connections()
-
-
-def execute(dbname, query, params=None):
-    """Run one statement on an autocommit connection; return its rows."""
-    cnx = connections.borrow(dbname)
-    try:
-        with cnx.cursor() as cr:
-            cr.execute(query, params)
-            return cr.fetchall() if cr.description else []
-    except psycopg2.Error:
-        cnx.close()
-        raise
-    finally:
-        connections.give_back(dbname, cnx)
 
 
 def hit(dbname, compiled, caller):

@@ -3,7 +3,8 @@
 """The request log (``endpoint.log``): one row per logged call, written after
 the response is sent, in a transaction of its own.
 
-Why after the response, with its own cursor: the request's transaction may
+Why after the response, on a side connection (``side_sql.py``, asynchronous
+commit: the worker does not wait for the disk): the request's transaction may
 be rolled back (a failure) or run again (Odoo retries serialization failures
 and read-only cursors that meet a write); its cursor is closed by then. The
 dispatcher registers :func:`schedule` with werkzeug's ``call_on_close`` on
@@ -26,6 +27,7 @@ import time
 
 from odoo.modules import module as odoo_module
 
+from . import side_sql
 from .core import redact
 
 _logger = logging.getLogger(__name__)
@@ -126,8 +128,7 @@ def save(registry, row, started):
             PENDING.append(row)
         return
     try:
-        with registry.cursor() as cr:
-            write(cr, [row])
+        side_sql.execute(registry.db_name, _INSERT, row)
     except Exception:  # the call is answered; never let its log break the worker
         _logger.exception("Could not write the request log of %s %s", row["method"], row["path"])
 

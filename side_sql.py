@@ -1,0 +1,86 @@
+# Copyright 2026 rest_endpoint authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Statements outside the request's transaction: rate-limit counters and
+request log rows.
+
+The request's transaction may be read-only, rolled back or run again (Odoo
+retries serialization failures), and its cursor is closed when the response
+has been sent: counters and log rows go through a few autocommit connections
+of their own per database and process (a forked worker never reuses its
+parent's). They commit asynchronously (``synchronous_commit = off``): a
+request does not wait for the WAL to reach the disk for a counter or a log
+row (a crash may lose the last fraction of a second of them, which is
+harmless), while every other process sees them as soon as they commit.
+"""
+
+import os
+import threading
+import time
+
+import psycopg2
+
+from odoo import sql_db
+
+CLEANUP_EVERY = 60.0  # seconds, per process
+
+
+class _Connections:
+    """A few autocommit connections per database, per process (a forked
+    worker never reuses its parent's)."""
+
+    max_idle = 4
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle = {}
+        self._pid = os.getpid()
+        self._last_cleanup = {}
+
+    def borrow(self, dbname):
+        with self._lock:
+            if self._pid != os.getpid():
+                self._idle, self._pid, self._last_cleanup = {}, os.getpid(), {}
+            idle = self._idle.setdefault(dbname, [])
+            while idle:
+                cnx = idle.pop()
+                if not cnx.closed:
+                    return cnx
+        _name, params = sql_db.connection_info_for(dbname)
+        cnx = psycopg2.connect(**params)
+        cnx.autocommit = True
+        with cnx.cursor() as cr:
+            cr.execute("SET synchronous_commit TO off")
+        return cnx
+
+    def give_back(self, dbname, cnx):
+        with self._lock:
+            idle = self._idle.setdefault(dbname, [])
+            if cnx.closed or len(idle) >= self.max_idle or self._pid != os.getpid():
+                cnx.close()
+            else:
+                idle.append(cnx)
+
+    def cleanup_due(self, dbname):
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last_cleanup.get(dbname, 0.0) < CLEANUP_EVERY:
+                return False
+            self._last_cleanup[dbname] = now
+            return True
+
+
+connections = _Connections()
+
+
+def execute(dbname, query, params=None):
+    """Run one statement on an autocommit connection; return its rows."""
+    cnx = connections.borrow(dbname)
+    try:
+        with cnx.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall() if cr.description else []
+    except psycopg2.Error:
+        cnx.close()
+        raise
+    finally:
+        connections.give_back(dbname, cnx)
