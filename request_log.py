@@ -10,8 +10,9 @@ and read-only cursors that meet a write); its cursor is closed by then. The
 dispatcher registers :func:`schedule` with werkzeug's ``call_on_close`` on
 the response of each pass; only the response that reaches the client is
 closed, so a retried request is logged once, with its final outcome, and a
-rolled-back one is logged all the same. The client does not wait for the
-INSERT, and ``log_requests = none`` costs nothing at all.
+rolled-back one is logged all the same. The worker does not wait for an
+INSERT either: rows are queued and written in batches by a thread of each
+process (:class:`_Writer`), and ``log_requests = none`` costs nothing.
 
 Under Odoo's test runner every cursor of the registry is a ``TestCursor``
 sharing the test's one connection behind one lock, which the test thread
@@ -21,7 +22,10 @@ in :data:`PENDING` and written by the test (``flush_pending``) with its own
 cursor, through the same :func:`write`.
 """
 
+import atexit
+import datetime
 import logging
+import os
 import threading
 import time
 
@@ -46,7 +50,7 @@ _INSERT = """
         user_id, api_key_name, remote_addr, error_message,
         request_headers, request_body, response_headers, response_body
     ) VALUES (
-        now() at time zone 'utc', now() at time zone 'utc', 1, 1,
+        %(logged_at)s, %(logged_at)s, 1, 1,
         (SELECT id FROM endpoint_endpoint WHERE id = %(endpoint_id)s),
         %(method)s, %(path)s, %(status)s, %(status_class)s, %(duration_ms)s, %(duration_ms)s,
         (SELECT id FROM res_users WHERE id = %(user_id)s),
@@ -55,6 +59,10 @@ _INSERT = """
         %(request_headers)s, %(request_body)s, %(response_headers)s, %(response_body)s
     )
 """  # constant SQL; every value is a parameter
+
+
+_INSERT_MANY = _INSERT[: _INSERT.index("VALUES")] + "VALUES %s"
+_TEMPLATE = _INSERT[_INSERT.index("VALUES") + len("VALUES") :].strip()
 
 
 def wanted(compiled, status):
@@ -120,17 +128,66 @@ def write(cr, rows):
 
 
 def save(registry, row, started):
-    """Called once the response is sent: time it and write it, in a
-    transaction of its own (or keep it for the test, see the module doc)."""
+    """Called once the response is sent: time it and queue it for the
+    writer (or keep it for the test, see the module doc)."""
     row["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
+    # the time of the call, not of the batch that writes it
+    row["logged_at"] = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
     if odoo_module.current_test:
         with _pending_lock:
             PENDING.append(row)
         return
-    try:
-        side_sql.execute(registry.db_name, _INSERT, row)
-    except Exception:  # the call is answered; never let its log break the worker
-        _logger.exception("Could not write the request log of %s %s", row["method"], row["path"])
+    writer.add(registry.db_name, row)
+
+
+class _Writer:
+    """Writes queued rows in batches, from a thread of each process.
+
+    The worker that served a request only appends its row to a list: it
+    takes its next request at once, instead of waiting for an INSERT. The
+    thread writes what is queued every :attr:`interval` seconds (at once
+    past :attr:`batch` rows), one multi-row INSERT per database, and what is
+    left when the process exits. A process killed outright loses at most the
+    last :attr:`interval` of rows.
+    """
+
+    interval = 0.5
+    batch = 200
+
+    def __init__(self):
+        self._lock = threading.Condition()
+        self._queue = {}  # dbname -> [row]
+        self._pid = None
+
+    def add(self, dbname, row):
+        with self._lock:
+            if self._pid != os.getpid():  # first row, or a forked worker
+                self._pid, self._queue = os.getpid(), {}
+                thread = threading.Thread(target=self._run, name="rest_endpoint.log", daemon=True)
+                thread.start()
+                atexit.register(self.flush)
+            rows = self._queue.setdefault(dbname, [])
+            rows.append(row)
+            if len(rows) >= self.batch:
+                self._lock.notify()
+
+    def _run(self):
+        while True:
+            with self._lock:
+                self._lock.wait(self.interval)
+            self.flush()
+
+    def flush(self):
+        with self._lock:
+            queue, self._queue = self._queue, {}
+        for dbname, rows in queue.items():
+            try:
+                side_sql.execute_many(dbname, _INSERT_MANY, _TEMPLATE, rows)
+            except Exception:  # never let the log break the worker
+                _logger.exception("Could not write %d request log row(s) of %s", len(rows), dbname)
+
+
+writer = _Writer()
 
 
 def flush_pending(cr, expected=0, timeout=5.0):

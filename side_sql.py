@@ -18,6 +18,7 @@ import threading
 import time
 
 import psycopg2
+from psycopg2.extras import execute_values
 
 from odoo import sql_db
 
@@ -79,6 +80,20 @@ def execute(dbname, query, params=None):
         with cnx.cursor() as cr:
             cr.execute(query, params)
             return cr.fetchall() if cr.description else []
+    except psycopg2.Error:
+        cnx.close()
+        raise
+    finally:
+        connections.give_back(dbname, cnx)
+
+
+def execute_many(dbname, query, template, rows):
+    """One multi-row INSERT of ``rows`` (dicts) on an autocommit connection:
+    ``query`` ends with ``VALUES %s``, ``template`` is one row's values."""
+    cnx = connections.borrow(dbname)
+    try:
+        with cnx.cursor() as cr:
+            execute_values(cr, query, rows, template=template, page_size=len(rows) or 1)
     except psycopg2.Error:
         cnx.close()
         raise

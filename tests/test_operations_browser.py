@@ -60,6 +60,7 @@ class TestRequestLogBrowser(EndpointCase):
                                 "status": status,
                                 "status_class": request_log.status_class(status),
                                 "duration_ms": 3.0 + (i % 7),
+                                "logged_at": now,
                                 "user_id": self.api_user.id,
                                 "api_key_id": None,
                                 "remote_addr": "203.0.113.7",
