@@ -264,9 +264,15 @@ class EndpointEndpoint(models.Model):
         records.filtered("registry_sync")._publish()
         return records
 
+    @api.model
+    def _serving_fields(self):
+        """Fields whose change marks a record out of sync; execution modes
+        add their own settings."""
+        return SERVING_FIELDS
+
     def write(self, vals):
         vals = self._normalize_vals(dict(vals))
-        if "registry_sync" not in vals and any(f in vals for f in SERVING_FIELDS):
+        if "registry_sync" not in vals and any(f in vals for f in self._serving_fields()):
             vals["registry_sync"] = False
         res = super().write(vals)
         if vals.get("registry_sync"):

@@ -95,10 +95,9 @@ class EndpointEndpoint(models.Model):
     def _selection_exec_mode(self):
         return [*super()._selection_exec_mode(), ("resource", "Model resource")]
 
-    def write(self, vals):
-        if "registry_sync" not in vals and any(f in vals for f in RESOURCE_FIELDS):
-            vals = dict(vals, registry_sync=False)
-        return super().write(vals)
+    @api.model
+    def _serving_fields(self):
+        return (*super()._serving_fields(), *RESOURCE_FIELDS)
 
     # ------------------------------------------------------------------
     # Save time
