@@ -2,27 +2,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Rate limits counted in PostgreSQL, for every worker and server at once.
 
-One statement per limited request, on a side connection (``side_sql.py``:
-autocommit, never the request's transaction, which may be read-only, rolled back
-or run again): an upsert of the counter row of (endpoint, period, caller,
-window) that returns the new count. Each caller has its own row, so callers
-never wait for each other, and no row is updated by every request of the
-database. Windows are numbered on the database clock, so servers with
-drifting clocks agree. The table is UNLOGGED (counters need no crash
-safety, and skip the WAL); rows of finished windows are deleted by each
-process at most once a minute, and by the daily request log cron.
+One statement per claim of hits, prepared once per connection, on a side
+connection (``side_sql.py``: autocommit, never the request's transaction,
+which may be read-only, rolled back or run again): an upsert of the counter
+row of (endpoint, period, caller, window) that returns the new count. Each
+caller has its own row, so callers never wait for each other, and no row is
+updated by every request of the database. A process claims several hits at
+once for a large limit and serves the next requests from them without a round
+trip (``core/ratelimit.py``: never more than the limit, at least 90 % of it).
+Windows are numbered on the database clock, so servers with drifting clocks
+agree. The table is UNLOGGED (counters need no crash safety, and skip the
+WAL); rows of finished windows are deleted by each process at most once a
+minute, and by the daily request log cron.
 
 A database error while counting lets the request through (logged): the
 limit protects the server, it must not take the API down with it.
 """
 
 import logging
+import time
 
 import psycopg2
 
 from .core import errors as core_errors
 from .core import ratelimit as core_ratelimit
-from .side_sql import connections, execute
+from .side_sql import Prepared, connections, execute
 
 _logger = logging.getLogger(__name__)
 
@@ -40,27 +44,42 @@ CREATE_TABLE = f"""
     )
 """
 CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_expires_idx ON {TABLE} (expires_at)"
-_HIT = f"""
+_HIT = Prepared(
+    "rest_endpoint_rate_hit",
+    f"""
     WITH clock AS (SELECT extract(epoch FROM clock_timestamp()) AS t)
     INSERT INTO {TABLE} AS c (endpoint_id, period, caller, window_no, hits, expires_at)
-    SELECT %(endpoint_id)s, %(period)s, %(caller)s, floor(t / %(period)s)::bigint, 1,
-           to_timestamp((floor(t / %(period)s) + 1) * %(period)s) at time zone 'utc'
+    SELECT {{endpoint_id}}, {{period}}, {{caller}}, floor(t / {{period}})::bigint, {{size}},
+           to_timestamp((floor(t / {{period}}) + 1) * {{period}}) at time zone 'utc'
       FROM clock
-    ON CONFLICT (endpoint_id, period, caller, window_no) DO UPDATE SET hits = c.hits + 1
+    ON CONFLICT (endpoint_id, period, caller, window_no) DO UPDATE SET hits = c.hits + EXCLUDED.hits
     RETURNING c.hits, c.window_no, (SELECT t FROM clock)::float8
-"""  # constant SQL
+""",  # constant SQL
+    [("endpoint_id", "integer"), ("period", "integer"), ("caller", "varchar"), ("size", "integer")],
+)
 DELETE_EXPIRED = f"DELETE FROM {TABLE} WHERE expires_at < now() at time zone 'utc'"
+
+
+leases = core_ratelimit.Leases()
 
 
 def hit(dbname, compiled, caller):
     """Count one request of ``caller`` on ``compiled``; return (allowed,
     headers). Over the limit, the headers include ``Retry-After``."""
     limit, period = compiled.rate_limit, compiled.rate_limit_period
+    caller = caller[:256]
+    key = (dbname, compiled.id, period, limit, caller)
+    taken = leases.take(key)
+    if taken is not None:
+        allowed, remaining, reset = taken
+        return _answer(allowed, limit, remaining, reset)
+    size = core_ratelimit.lease_size(limit)
+    started = time.monotonic()
     try:
         rows = execute(
             dbname,
             _HIT,
-            {"endpoint_id": compiled.id, "period": period, "caller": caller[:256]},
+            {"endpoint_id": compiled.id, "period": period, "caller": caller, "size": size},
         )
         if connections.cleanup_due(dbname):
             execute(dbname, DELETE_EXPIRED)
@@ -69,13 +88,26 @@ def hit(dbname, compiled, caller):
             "Rate limit of endpoint #%s not counted; request let through", compiled.id
         )
         return True, {}
-    count, window_no, now = rows[0]
+    total, window_no, now = rows[0]
+    granted = core_ratelimit.granted(limit, total, size)
     reset = core_ratelimit.reset_seconds(window_no, period, now)
-    headers = core_ratelimit.headers(limit, count, reset)
-    if count > limit:
+    held = leases.store(
+        key,
+        limit,
+        window_no,
+        total,
+        granted - 1 if granted else None,
+        (window_no + 1) * period - now,
+        started,
+    )
+    return _answer(bool(granted), limit, limit - total + held, reset)
+
+
+def _answer(allowed, limit, remaining, reset):
+    headers = core_ratelimit.headers(limit, limit - remaining, reset)
+    if not allowed:
         headers["Retry-After"] = str(reset)
-        return False, headers
-    return True, headers
+    return allowed, headers
 
 
 def check(dispatcher, compiled):

@@ -13,16 +13,60 @@ row (a crash may lose the last fraction of a second of them, which is
 harmless), while every other process sees them as soon as they commit.
 """
 
+import contextlib
 import os
 import threading
 import time
 
 import psycopg2
+import psycopg2.errors
+import psycopg2.extensions
 from psycopg2.extras import execute_values
 
 from odoo import sql_db
 
 CLEANUP_EVERY = 60.0  # seconds, per process
+
+
+class _SideConnection(psycopg2.extensions.connection):
+    """An autocommit connection that knows which statements it has prepared."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared = set()
+
+
+class Prepared:
+    """One statement, written once as ``body`` with ``{name}`` placeholders
+    for its ``params`` (``(name, sql_type)`` pairs, in order), run as a
+    prepared statement (``PREPARE``/``EXECUTE``) or as plain SQL."""
+
+    def __init__(self, name, body, params):
+        self.name = name
+        names = [param for param, _type in params]
+        types = ", ".join(sql_type for _param, sql_type in params)
+        numbered = body.format(**{param: f"${i}" for i, param in enumerate(names, 1)})
+        self.prepare = f"PREPARE {name} ({types}) AS {numbered}"
+        self.execute = f"EXECUTE {name} ({', '.join(f'%({param})s' for param in names)})"
+        self.plain = body.format(**{param: f"%({param})s" for param in names})
+
+    def run(self, cr, params):
+        """Run on ``cr`` (a side connection's cursor), preparing it first on
+        a connection that has not yet."""
+        cnx = cr.connection
+        if connections.prepare and self.name not in cnx.prepared:
+            cr.execute(self.prepare)
+            cnx.prepared.add(self.name)
+        if self.name not in cnx.prepared:
+            cr.execute(self.plain, params)
+            return
+        try:
+            cr.execute(self.execute, params)
+        except psycopg2.errors.InvalidSqlStatementName:
+            # a pooler in transaction mode: prepared statements do not last
+            connections.prepare = False
+            cnx.prepared.clear()
+            cr.execute(self.plain, params)
 
 
 class _Connections:
@@ -32,6 +76,7 @@ class _Connections:
     max_idle = 4
 
     def __init__(self):
+        self.prepare = True  # False once a pooler lost a prepared statement
         self._lock = threading.Lock()
         self._idle = {}
         self._pid = os.getpid()
@@ -47,7 +92,7 @@ class _Connections:
                 if not cnx.closed:
                     return cnx
         _name, params = sql_db.connection_info_for(dbname)
-        cnx = psycopg2.connect(**params)
+        cnx = psycopg2.connect(**params, connection_factory=_SideConnection)
         cnx.autocommit = True
         with cnx.cursor() as cr:
             cr.execute("SET synchronous_commit TO off")
@@ -73,29 +118,34 @@ class _Connections:
 connections = _Connections()
 
 
-def execute(dbname, query, params=None):
-    """Run one statement on an autocommit connection; return its rows."""
+@contextlib.contextmanager
+def _cursor(dbname):
+    """A cursor on a borrowed autocommit connection, closed on a database
+    error (its state is unknown) and given back."""
     cnx = connections.borrow(dbname)
     try:
         with cnx.cursor() as cr:
-            cr.execute(query, params)
-            return cr.fetchall() if cr.description else []
+            yield cr
     except psycopg2.Error:
         cnx.close()
         raise
     finally:
         connections.give_back(dbname, cnx)
+
+
+def execute(dbname, query, params=None):
+    """Run one statement (SQL or :class:`Prepared`) on an autocommit
+    connection; return its rows."""
+    with _cursor(dbname) as cr:
+        if isinstance(query, Prepared):
+            query.run(cr, params)
+        else:
+            cr.execute(query, params)
+        return cr.fetchall() if cr.description else []
 
 
 def execute_many(dbname, query, template, rows):
     """One multi-row INSERT of ``rows`` (dicts) on an autocommit connection:
     ``query`` ends with ``VALUES %s``, ``template`` is one row's values."""
-    cnx = connections.borrow(dbname)
-    try:
-        with cnx.cursor() as cr:
-            execute_values(cr, query, rows, template=template, page_size=len(rows) or 1)
-    except psycopg2.Error:
-        cnx.close()
-        raise
-    finally:
-        connections.give_back(dbname, cnx)
+    with _cursor(dbname) as cr:
+        execute_values(cr, query, rows, template=template, page_size=len(rows) or 1)

@@ -15,6 +15,7 @@ from . import (
     test_operations_browser,
     test_operations_servers,
     test_pipeline,
+    test_rate_limit,
     test_registry,
     test_resource,
     test_retry,

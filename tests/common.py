@@ -1,5 +1,6 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import time
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -7,6 +8,7 @@ from odoo import Command
 from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase
 
+from .. import auth, rate_limit, request_log
 from ..dispatcher import RestEndpointDispatcher
 
 
@@ -99,3 +101,42 @@ def serialization_failure_after_first_pass():
         patch("odoo.service.model.random.uniform", return_value=0),
     ):
         yield passes
+
+
+class OperationsCase(EndpointCase):
+    """Production features: request log rows, rate-limit counters and key
+    caches live outside the test transaction, so they are reset here."""
+
+    def setUp(self):
+        super().setUp()
+        request_log.forget_pending()
+        auth.forget_all()
+        self.addCleanup(auth.forget_all)
+
+    def make_endpoint(self, sync=True, **vals):
+        endpoint = super().make_endpoint(sync=sync, **vals)
+        # the counters live outside the test transaction (autocommit)
+        self.addCleanup(
+            rate_limit.execute,
+            self.env.cr.dbname,
+            f"DELETE FROM {rate_limit.TABLE} WHERE endpoint_id = %s",
+            [endpoint.id],
+        )
+        self.addCleanup(rate_limit.leases.clear)
+        return endpoint
+
+    def logs(self, endpoint, expected):
+        """The log rows of ``endpoint`` once ``expected`` rows were sent
+        (written after the response: see request_log.py)."""
+        request_log.flush_pending(self.env.cr, expected)
+        time.sleep(0.05)  # a row too many would come as fast
+        request_log.flush_pending(self.env.cr)
+        return self.env["endpoint.log"].search([("endpoint_id", "=", endpoint.id)], order="id")
+
+    def scoped_key(self, scope, user=None):
+        return (
+            self.env["res.users.apikeys"]
+            .with_user(user or self.api_user)
+            .sudo()
+            ._generate(scope, f"key {scope}", None)
+        )

@@ -1,7 +1,8 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Production: the request log, rate limits, scoped API keys and metrics,
-over HTTP (the multi-process side is in test_operations_servers.py)."""
+"""Production: the request log, scoped API keys and metrics, over HTTP (rate
+limits are in test_rate_limit.py, the multi-process side in
+test_operations_servers.py)."""
 
 import json
 import time
@@ -12,8 +13,8 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .. import auth, rate_limit, request_log
-from .common import EndpointCase, serialization_failure_after_first_pass
+from .. import request_log
+from .common import OperationsCase, serialization_failure_after_first_pass
 
 FAIL_AFTER_WRITE = """
 env["res.partner"].create({"name": "Rolled back partner"})
@@ -29,41 +30,6 @@ def _poll_value(fetch, expected, timeout=5):
         time.sleep(0.05)
         value = fetch()
     return value
-
-
-class OperationsCase(EndpointCase):
-    def setUp(self):
-        super().setUp()
-        request_log.forget_pending()
-        auth.forget_all()
-        self.addCleanup(auth.forget_all)
-
-    def make_endpoint(self, sync=True, **vals):
-        endpoint = super().make_endpoint(sync=sync, **vals)
-        # the counters live outside the test transaction (autocommit)
-        self.addCleanup(
-            rate_limit.execute,
-            self.env.cr.dbname,
-            f"DELETE FROM {rate_limit.TABLE} WHERE endpoint_id = %s",
-            [endpoint.id],
-        )
-        return endpoint
-
-    def logs(self, endpoint, expected):
-        """The log rows of ``endpoint`` once ``expected`` rows were sent
-        (written after the response: see request_log.py)."""
-        request_log.flush_pending(self.env.cr, expected)
-        time.sleep(0.05)  # a row too many would come as fast
-        request_log.flush_pending(self.env.cr)
-        return self.env["endpoint.log"].search([("endpoint_id", "=", endpoint.id)], order="id")
-
-    def scoped_key(self, scope, user=None):
-        return (
-            self.env["res.users.apikeys"]
-            .with_user(user or self.api_user)
-            .sudo()
-            ._generate(scope, f"key {scope}", None)
-        )
 
 
 @tagged("post_install", "-at_install")
@@ -197,72 +163,6 @@ class TestRequestLog(OperationsCase):
         action = endpoint.action_view_logs()
         self.assertEqual(action["domain"], [("endpoint_id", "=", endpoint.id)])
         self.assertTrue(action["view_mode"].startswith("graph"))
-
-
-@tagged("post_install", "-at_install")
-class TestRateLimit(OperationsCase):
-    def _fresh_window(self, period):
-        """Sleep to the start of a window (numbered on the same clock)."""
-        time.sleep(period - (time.time() % period) + 0.05)
-
-    def test_429_with_headers_then_200_after_the_period(self):
-        self.make_endpoint(
-            route="/api/limited",
-            request_method="POST",
-            request_content_type="application/json",
-            rate_limit=3,
-            rate_limit_period=2,
-        )
-        self._fresh_window(2)
-
-        def post(data='{"a": 1}'):
-            return self.request(
-                "POST", "/api/limited", data=data, headers={"Content-Type": "application/json"}
-            )
-
-        remaining = []
-        for _i in range(3):
-            response = post()
-            self.assertEqual(response.status_code, 200, response.text)
-            self.assertEqual(response.headers["RateLimit-Limit"], "3")
-            remaining.append(response.headers["RateLimit-Remaining"])
-        self.assertEqual(remaining, ["2", "1", "0"])
-        # over the limit: refused before the body is read (this one is not JSON)
-        response = post(data="{not json")
-        body = self.assertJsonError(response, 429, "rest_endpoint.errors.TooManyRequests")
-        self.assertIn("3 request(s) per 2 second(s)", body["message"])
-        retry_after = int(response.headers["Retry-After"])
-        self.assertIn(retry_after, (1, 2))
-        self.assertEqual(response.headers["RateLimit-Remaining"], "0")
-        self.assertEqual(response.headers["RateLimit-Reset"], str(retry_after))
-        time.sleep(retry_after + 0.1)
-        response = post()
-        self.assertEqual(response.status_code, 200, response.text)
-        self.assertEqual(response.headers["RateLimit-Remaining"], "2")
-
-    def test_counted_per_caller_and_changed_at_sync(self):
-        endpoint = self.make_endpoint(
-            route="/api/limited/keys", auth_type="bearer", rate_limit=1, rate_limit_period=3600
-        )
-        other = self.api_user.copy({"login": "rest_endpoint_limit_other"})
-        other_key = self.env["res.users.apikeys"].with_user(other).sudo()._generate(None, "o", None)
-        self.assertEqual(
-            self.request("GET", "/api/limited/keys", key=self.api_key).status_code, 200
-        )
-        self.assertJsonError(self.request("GET", "/api/limited/keys", key=self.api_key), 429)
-        self.assertEqual(self.request("GET", "/api/limited/keys", key=other_key).status_code, 200)
-        endpoint.rate_limit = 5  # not synced: the published limit holds
-        self.assertJsonError(self.request("GET", "/api/limited/keys", key=self.api_key), 429)
-        endpoint.action_sync_registry()
-        response = self.request("GET", "/api/limited/keys", key=self.api_key)
-        self.assertEqual(response.status_code, 200, response.text)
-        self.assertEqual(response.headers["RateLimit-Limit"], "5")
-
-    def test_no_limit_no_headers(self):
-        self.make_endpoint(route="/api/unlimited")
-        response = self.request("GET", "/api/unlimited")
-        self.assertEqual(response.status_code, 200)
-        self.assertNotIn("RateLimit-Limit", response.headers)
 
 
 @tagged("post_install", "-at_install")

@@ -9,6 +9,7 @@ These tests commit (other processes only see committed data), so they clean
 up what they created.
 """
 
+import logging
 import os
 import shutil
 import tempfile
@@ -24,6 +25,8 @@ from odoo.tests import BaseCase, get_db_name, tagged
 
 from .. import metrics, rate_limit
 from .test_multiprocess import OdooServer, TwoServersCase, _free_port
+
+_logger = logging.getLogger(__name__)
 
 
 def _poll(fetch, done, timeout=10):
@@ -54,16 +57,16 @@ class TestLimitsAndLogsTwoServers(TwoServersCase):
             cr.execute("SELECT status FROM endpoint_log WHERE endpoint_id = %s", [rid])
             return Counter(row[0] for row in cr.fetchall())
 
-    def test_limit_shared_by_two_servers_and_every_call_logged(self):
-        limit, calls = 20, 60
-        route = "/api/ops/limited"
+    def _flood(self, route, limit, calls, **vals):
+        """``calls`` concurrent GETs, spread over both servers, on a new
+        endpoint limited to ``limit`` calls an hour: (its id, the statuses)."""
         rid = self._create(
             route=route,
             registry_sync=True,
             rate_limit=limit,
             rate_limit_period=3600,
-            log_requests="all",
             code_snippet="result = {'payload': {'ok': True}}",
+            **vals,
         )
         for server in self.servers:  # both load the table first
             self.assertEqual(server.get("/api/ops/none").status_code, 404)
@@ -74,10 +77,39 @@ class TestLimitsAndLogsTwoServers(TwoServersCase):
         with ThreadPoolExecutor(12) as pool:
             statuses = Counter(pool.map(call, range(calls)))
         self.assertEqual(set(statuses), {200, 429}, statuses)
+        return rid, statuses
+
+    def test_limit_shared_by_two_servers_and_every_call_logged(self):
+        limit, calls = 20, 60
+        rid, statuses = self._flood("/api/ops/limited", limit, calls, log_requests="all")
         # one fixed window: exact (the issue allows 10 %)
         self.assertLessEqual(abs(statuses[200] - limit), limit // 10, statuses)
         logged = _poll(lambda: self._log_statuses(rid), lambda c: sum(c.values()) >= calls)
         self.assertEqual(logged, statuses)
+
+    def test_limit_counted_ahead_by_two_servers(self):
+        """A limit of 200 is claimed 4 hits at a time: each server serves
+        most requests without a round trip, and together they admit at most
+        the limit, and at least 90 % of it."""
+        limit = 200
+        rid, statuses = self._flood("/api/ops/leased", limit, 300)
+        self.assertLessEqual(statuses[200], limit, statuses)
+        self.assertGreaterEqual(statuses[200], limit * 0.9, statuses)
+        rows = rate_limit.execute(
+            self.db, f"SELECT hits FROM {rate_limit.TABLE} WHERE endpoint_id = %s", [rid]
+        )
+        _logger.info(
+            "limit %s counted ahead by two servers: %s, %s hits claimed",
+            limit,
+            dict(statuses),
+            rows[0][0],
+        )
+        # claims of 4: a quarter of the admitted requests reached the table,
+        # and of the refused ones only those in flight when the first was
+        # refused (at most one per client thread and server)
+        self.assertEqual(rows[0][0] % 4, 0, rows)
+        self.assertGreaterEqual(rows[0][0], limit, rows)
+        self.assertLessEqual(rows[0][0], limit + 4 * 2 * 12, rows)
 
     def test_rolled_back_request_is_logged_by_the_server(self):
         route = "/api/ops/rollback"
