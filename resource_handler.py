@@ -80,7 +80,15 @@ def _list(spec, model, query, path):
 
 
 def _find(spec, model, record_id):
-    record = model.search(Domain(spec.domain) & Domain("id", "=", record_id), limit=1)
+    """The record, with the fields it is served with and its ``write_date``
+    (the ETag) fetched by the same query that checks the domain and the
+    record rules: reading them afterwards would apply the rules again."""
+    fnames = spec.field_names
+    if "write_date" in model._fields:
+        fnames = [*fnames, "write_date"]
+    record = model.search_fetch(
+        Domain(spec.domain) & Domain("id", "=", record_id), fnames, limit=1, order="id"
+    )
     if not record:
         raise core_errors.NotFound(f"No record {record_id} in this resource.")
     return record
@@ -88,10 +96,9 @@ def _find(spec, model, record_id):
 
 def _represent(spec, record):
     """``(data, etag)`` of a record with every readable field."""
-    fnames = _field_names(spec.fields)
-    row = record._read_format(fnames)[0]
+    row = record._read_format(spec.field_names)[0]
     data = record_to_json(row, spec.fields)
-    write_date = record.write_date
+    write_date = record.write_date if "write_date" in record._fields else None
     return data, rq.etag(spec.model, data, write_date and write_date.isoformat())
 
 

@@ -214,6 +214,7 @@ class ResourceSpec:
         self.domain = list(resource.get("domain") or [])
         self.fields = [ID_FIELD] + [f for f in resource["fields"] if f["name"] != "id"]
         self.by_name = {meta["name"]: meta for meta in self.fields}
+        self.field_names = [meta["name"] for meta in self.fields if meta["name"] != "id"]
         self.writable = {m["name"]: m for m in self.fields if m["writable"]}
         self.fixed = {k: v for k, v in domain_equalities(self.domain).items() if k in self.writable}
         self.defaults = domain_equalities(self.domain)

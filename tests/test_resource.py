@@ -454,6 +454,36 @@ class TestResource(EndpointCase):
         resource.write({"resource_page_size": 10})
         self.assertFalse(resource.registry_sync)  # edits need a sync
 
+    def test_item_read_is_one_query(self):
+        """A record's GET finds it in the domain and reads its fields and its
+        ``write_date`` (the ETag) in one query: one fewer than a snippet
+        reading the same fields."""
+        names = ["name", "email", "is_company", "color", "city"]
+        self.make_resource(readable=names, writable=["name"])
+        snippet = (
+            "p = env['res.partner'].browse(params['pid']).exists()\n"
+            "result = {'payload': {'data': {" + ", ".join(f"{n!r}: p.{n}" for n in names) + "}}}"
+        )
+        self.make_endpoint(
+            route="/api/test/code_item/<int:pid>",
+            auth_type="bearer",
+            exec_as_user_id=False,
+            code_snippet=snippet,
+        )
+        company = self.companies[2]
+        paths = {"resource": self.item(company), "code": f"/api/test/code_item/{company.id}"}
+        counts = {}
+        for name, path in paths.items():
+            self.assertEqual(self.call("GET", path).status_code, 200)  # warm the caches
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            response = self.call("GET", path)
+            counts[name] = self.cr.sql_log_count - before
+            self.assertEqual(response.status_code, 200, response.text)
+        # the snippet checks the id (exists) then reads: two queries, and the
+        # record rules applied to each; the resource: one query, rules once
+        self.assertEqual(counts["resource"], counts["code"] - 1, counts)
+
     def test_try_it(self):
         resource = self.make_resource()
         command = resource.try_it_command
