@@ -2,14 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Bearer authentication with Odoo's own API keys, verified once per process.
 
-Odoo stores API keys hashed with pbkdf2 (6000 rounds), which costs about
-6.5 ms per check, on every request of JSON-2 or OCA's bearer endpoints. Here a
-key is verified with Odoo's own crypt context once; the process then keeps
+Odoo stores API keys hashed with pbkdf2 (6000 rounds), which costs about 6.5
+ms per check, on every request of JSON-2 or OCA's bearer endpoints. Here a key
+is verified with Odoo's own crypt context once; the process then keeps
 ``HMAC(process secret, key) -> (key id, user id, stored hash, database
-uuid)``, never the key itself, and on each later request only checks that
-this very row (same owner, same stored hash) still exists in the same
-database (``database.uuid``), has not expired and belongs to an active user:
-one primary-key lookup. Revoking (deleting) a key, letting it expire or
+uuid)``, never the key itself, and on each later request only checks that this
+very row (same owner, same stored hash) still exists in the same database
+(``database.uuid``), has not expired and belongs to an active user: one
+primary-key lookup, which ``ir.http._match`` runs ahead, in the same statement
+as the published endpoints' version (:func:`check_ahead`), so a bearer request
+makes no query of its own. Revoking (deleting) a key, letting it expire or
 archiving its user is therefore refused on the very next request, on every
 process; and a database restored or duplicated under the same name, where the
 id may now hold another user's key, is verified afresh.
@@ -31,6 +33,8 @@ import os
 import re
 import threading
 from collections import OrderedDict, namedtuple
+
+from odoo.tools import SQL
 
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
@@ -79,6 +83,7 @@ _STILL_VALID = f"""
        AND {_SCOPES}
        AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
 """  # constant SQL
+_STILL_VALID_EXISTS = f"EXISTS({_STILL_VALID})"
 
 
 def bearer_token(header):
@@ -95,22 +100,60 @@ def bearer_token(header):
     return token
 
 
-def verify(cr, header):
+def _cache_key(dbname, token):
+    return dbname, hmac.new(_SECRET, token.encode(), hashlib.sha256).digest()
+
+
+class Ahead:
+    """The check of a cached verification, run ahead by another statement
+    of the request's transaction (same snapshot): ``sql`` is an SQL
+    expression, true while the verified key row is still valid; the caller
+    sets ``valid`` to its value."""
+
+    __slots__ = ("cache_key", "header", "hit", "sql", "valid")
+
+    def __init__(self, cache_key, hit, header=None):
+        self.cache_key, self.hit, self.header, self.valid = cache_key, hit, header, None
+        key_id, uid, hashed, db_uuid, _scope = hit
+        self.sql = SQL(_STILL_VALID_EXISTS, key_id, uid, hashed, db_uuid)
+
+
+def check_ahead(dbname, header):
+    """An :class:`Ahead` for the bearer key of ``header`` if this process
+    has verified it in ``dbname``; else None (``verify`` does it all)."""
+    match = _BEARER_RE.match((header or "").strip())
+    if not match:
+        return None
+    cache_key = _cache_key(dbname, match.group(1))
+    hit = _cache.get(cache_key)
+    return Ahead(cache_key, hit, header) if hit is not None else None
+
+
+def verify(cr, header, ahead=None):
     """The :class:`Caller` of the bearer key of ``header`` (global keys and
-    keys of ``rest_endpoint:*`` scopes), or a 401."""
-    token = bearer_token(header)
-    digest = hmac.new(_SECRET, token.encode(), hashlib.sha256).digest()
-    cache_key = (cr.dbname, digest)
+    keys of ``rest_endpoint:*`` scopes), or a 401. ``ahead``: its check, if
+    it was run ahead in this transaction (its header is not parsed again)."""
+    if ahead is not None and ahead.header == header and ahead.cache_key[0] == cr.dbname:
+        token, cache_key = None, ahead.cache_key
+    else:
+        token = bearer_token(header)
+        cache_key = _cache_key(cr.dbname, token)
     hit = _cache.get(cache_key)
     if hit is not None:
-        key_id, uid, hashed, db_uuid, scope = hit
-        cr.execute(_STILL_VALID, [key_id, uid, hashed, db_uuid])
-        if cr.fetchone():
+        if ahead is not None and ahead.cache_key == cache_key and ahead.hit == hit:
+            valid = ahead.valid
+        else:
+            cr.execute(_STILL_VALID, list(hit[:4]))
+            valid = bool(cr.fetchone())
+        if valid:
+            key_id, uid, _hashed, _db_uuid, scope = hit
             return Caller(uid, key_id, scope)
         # Revoked, expired, archived, or another database under this name:
         # forget it and verify the key afresh (a revoked key fails there).
         with _lock:
             _cache.pop(cache_key, None)
+    if token is None:
+        token = bearer_token(header)
     cr.execute(_CANDIDATES, [token[:INDEX_SIZE]])
     for key_id, uid, hashed, db_uuid, key_scope in cr.fetchall():
         if KEY_CRYPT_CONTEXT.verify(token, hashed):

@@ -171,6 +171,7 @@ class Rule:
 
 class PublishedTable:
     _version_query = SQL("SELECT version FROM %s", SQL.identifier(STATE_TABLE))
+    _version_subquery = SQL("(%s)", _version_query)
     _all_query = (
         "SELECT id, published_version, published_config FROM endpoint_endpoint"
         " WHERE published_config IS NOT NULL"
@@ -195,20 +196,29 @@ class PublishedTable:
         route of some endpoint record), so its 404 is answered in JSON."""
         return path.startswith("/") and path.split("/", 2)[1] in self.prefixes
 
-    def read_version(self, cr):
-        cr.execute(self._version_query)
-        row = cr.fetchone()
-        return row[0] if row else None
+    def read_version(self, cr, also=None):
+        """The published version; with ``also`` (an SQL expression, run in
+        the same statement to save a round trip), ``(version, its value)``."""
+        if also is None:
+            cr.execute(self._version_query)
+            row = cr.fetchone()
+            return row[0] if row else None
+        cr.execute(SQL("SELECT %s, (%s)", self._version_subquery, also))
+        return cr.fetchone()
 
-    def refresh(self, env):
-        """Bring the table in line with the database; True if it changed."""
-        version = self.read_version(env.cr)
-        if version == self.version:
-            return False
-        with self._lock:
-            if version != self.version:
-                self._load(env, version)
-        return True
+    def refresh(self, env, also=None):
+        """Bring the table in line with the database; True if it changed.
+        With ``also`` (see ``read_version``): ``(changed, its value)``."""
+        if also is None:
+            version = self.read_version(env.cr)
+        else:
+            version, value = self.read_version(env.cr, also)
+        changed = version != self.version
+        if changed:
+            with self._lock:
+                if version != self.version:
+                    self._load(env, version)
+        return changed if also is None else (changed, value)
 
     def _load(self, env, version):
         cr = env.cr

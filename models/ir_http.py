@@ -23,6 +23,17 @@ from ..core import errors as core_errors
 from ..dispatcher import RestEndpointDispatcher
 from ..registry import EndpointHandler, Rule, get_table
 
+#: Where ``_match`` leaves the bearer key check it ran ahead (auth.Ahead).
+_AHEAD = "rest_endpoint.bearer_ahead"
+
+
+def _compiled_for(entry, method):
+    """The endpoint of a route entry that serves ``method`` (HEAD: GET's)."""
+    compiled = entry.methods.get(method)
+    if compiled is None and method == "HEAD":
+        compiled = entry.methods.get("GET")
+    return compiled
+
 
 class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
@@ -33,20 +44,36 @@ class IrHttp(models.AbstractModel):
             return super()._match(path_info)
         except NotFound:
             table = get_table(request.env.registry)
-            table.refresh(request.env)
-            hit = table.match(path_info)
+            method = request.httprequest.method
+            hit = table.match(path_info)  # as this process has it published
+            ahead = cls._bearer_check_ahead(hit, method)
+            if ahead is None:
+                changed = table.refresh(request.env)
+            else:  # a bearer key this process verified: checked in the same query
+                changed, ahead.valid = table.refresh(request.env, also=ahead.sql)
+            request.httprequest.environ[_AHEAD] = ahead
+            if changed:
+                hit = table.match(path_info)
             if hit is None:
                 if table.is_api_path(path_info):
                     # Answer this 404 (after Odoo's fallbacks) in JSON.
                     request.dispatcher = RestEndpointDispatcher(request)
                 raise
         entry, args = hit
-        method = request.httprequest.method
-        compiled = entry.methods.get(method)
-        if compiled is None and method == "HEAD":
-            compiled = entry.methods.get("GET")
-        handler = EndpointHandler(entry, compiled, args)
+        handler = EndpointHandler(entry, _compiled_for(entry, method), args)
         return Rule(handler, entry.route, tuple(entry.allowed_methods)), args
+
+    @classmethod
+    def _bearer_check_ahead(cls, hit, method):
+        """The check of the request's bearer key to run with the version
+        query (``auth.check_ahead``), when the endpoint this process has
+        published at that path takes bearer keys: a public endpoint called
+        with a key pays nothing. If a sync changed the endpoint meanwhile,
+        ``auth.verify`` checks the key by itself."""
+        compiled = hit and _compiled_for(hit[0], method)
+        if compiled is None or compiled.auth_type != "bearer":
+            return None
+        return auth.check_ahead(request.db, request.httprequest.headers.get("Authorization"))
 
     @classmethod
     def _authenticate(cls, endpoint):
@@ -69,7 +96,12 @@ class IrHttp(models.AbstractModel):
         if not isinstance(dispatcher, RestEndpointDispatcher):
             dispatcher = None
         if auth_type == "bearer":
-            caller = auth.verify(request.env.cr, request.httprequest.headers.get("Authorization"))
+            httprequest = request.httprequest
+            caller = auth.verify(
+                request.env.cr,
+                httprequest.headers.get("Authorization"),
+                httprequest.environ.get(_AHEAD),
+            )
             uid = caller.uid
             if dispatcher is not None:
                 dispatcher.caller_uid, dispatcher.caller_key_id = uid, caller.key_id

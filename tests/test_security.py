@@ -8,7 +8,7 @@ from unittest.mock import Mock, patch
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .. import auth
 from .common import EndpointCase
@@ -321,6 +321,28 @@ class TestBearerCache(EndpointCase):
         verify = self.verify_calls()
         self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
         verify.assert_not_called()  # served from the cache
+
+    def test_check_ahead_applies_only_to_its_own_verification(self):
+        self.assertIsNone(auth.check_ahead(self.cr.dbname, self.header))  # not verified yet
+        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
+        ahead = auth.check_ahead(self.cr.dbname, self.header)
+        self.assertIsNone(auth.check_ahead("another_db", self.header))
+        self.assertIsNone(auth.check_ahead(self.cr.dbname, "Bearer another-key-0123456789"))
+        self.cr.execute(SQL("SELECT %s", ahead.sql))
+        self.assertIs(self.cr.fetchone()[0], True)
+        # a check that found the row gone: the key is verified afresh
+        ahead.valid = False
+        verify = self.verify_calls()
+        self.assertEqual(auth.verify(self.cr, self.header, ahead).uid, self.api_user.id)
+        self.assertEqual(verify.call_count, 1)
+        # a check of another verification (the cache entry changed since) is
+        # not trusted: the row is looked up again, and here is gone
+        stale = auth.Ahead(ahead.cache_key, (0, 0, "x", "y", None))
+        stale.valid = True
+        key_id = self.key_row(self.api_user)[0]
+        self.cr.execute("DELETE FROM res_users_apikeys WHERE id = %s", [key_id])
+        with self.assertRaises(auth.Unauthorized):
+            auth.verify(self.cr, self.header, stale)
 
     def test_restored_database_with_another_key_under_the_id(self):
         other = self.api_user.copy({"login": "rest_endpoint_other_owner"})
