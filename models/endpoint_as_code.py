@@ -12,8 +12,6 @@ first one. A dry run applies the same way and rolls back, so it reports what
 the real import would refuse.
 """
 
-import functools
-
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -45,11 +43,6 @@ PLAIN_FIELDS = {
     "log_bodies": "log_bodies",
     "active": "active",
 }
-
-
-def _write(record, vals):
-    record.write(vals)
-    return record
 
 
 class EndpointEndpoint(models.Model):
@@ -199,24 +192,18 @@ class EndpointEndpoint(models.Model):
         refs, problems = {}, []
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         Companies = self.env["res.company"].sudo().with_context(active_test=False)
+        lookups = (
+            ("user", "exec_as", Users, "login", "no user with login {!r}"),
+            ("company", "company", Companies, "name", "no company named {!r}"),
+        )
         for index, definition in enumerate(loaded.definitions):
-            where = f"{core_yaml.label(definition)}"
-            login = definition["exec_as"]
-            if login and ("user", login) not in refs:
-                user = Users.search([("login", "=", login)], limit=1)
-                refs["user", login] = user.id
-                if not user:
-                    problems.append(
-                        (loaded.line(index, "exec_as"), where, f"no user with login {login!r}")
-                    )
-            company = definition["company"]
-            if company and ("company", company) not in refs:
-                record = Companies.search([("name", "=", company)], limit=1)
-                refs["company", company] = record.id
-                if not record:
-                    problems.append(
-                        (loaded.line(index, "company"), where, f"no company named {company!r}")
-                    )
+            where = core_yaml.label(definition)
+            for kind, key, Model, fname, missing in lookups:
+                value = definition[key]
+                if value and (kind, value) not in refs:
+                    refs[kind, value] = Model.search([(fname, "=", value)], limit=1).id
+                    if not refs[kind, value]:
+                        problems.append((loaded.line(index, key), where, missing.format(value)))
             self._as_code_resolve_resource(loaded, index, refs, problems)
             for xmlid in definition["groups"]:
                 if ("group", xmlid) in refs:
@@ -301,30 +288,33 @@ class EndpointEndpoint(models.Model):
         index_of = {core_yaml.identity(d): i for i, d in enumerate(loaded.definitions)}
         touched = self.browse()
 
-        def attempt(definition, operation):
-            index = index_of.get(core_yaml.identity(definition))
-            line = loaded.line(index) if index is not None else 0
+        def attempt(definition, record, vals):
+            """Create (``record`` None) or write; a refusal becomes a problem."""
             if core_yaml.identity(definition) in context["broken"]:
                 return self.browse()
             try:
                 with self.env.cr.savepoint():
-                    return operation()
+                    if record is None:
+                        return self.create(vals)
+                    record.write(vals)
+                    return record
             except (UserError, ValidationError, ValueError) as exc:
-                message = getattr(exc, "args", [str(exc)])[0]
+                index = index_of.get(core_yaml.identity(definition))
+                line = loaded.line(index) if index is not None else 0
+                message = exc.args[0] if exc.args else str(exc)
                 problems.append((line, core_yaml.label(definition), str(message)))
                 return self.browse()
 
         for definition in result.create:
             vals = self._as_code_vals(definition, refs, core_yaml.FIELDS)
-            touched |= attempt(definition, lambda vals=vals: self.create(vals))
+            touched |= attempt(definition, None, vals)
         for definition, diff in result.change:
             record = by_key[core_yaml.identity(definition)]
             vals = dict(self._as_code_vals(definition, refs, diff), registry_sync=False)
-
-            touched |= attempt(definition, functools.partial(_write, record, vals))
+            touched |= attempt(definition, record, vals)
         for definition in result.archive:
             record = by_key[core_yaml.identity(definition)]
-            touched |= attempt(definition, functools.partial(_write, record, {"active": False}))
+            touched |= attempt(definition, record, {"active": False})
         if problems:
             raise UserError(core_yaml.FormatError(problems).describe())
         if publish:

@@ -14,6 +14,18 @@ from .. import metrics
 from ..auth import SCOPE_RE
 
 
+def check_scope_name(env, scope):
+    """Refuse a scope name that ``rest_endpoint:<scope>`` keys cannot carry."""
+    if not SCOPE_RE.match(scope):
+        raise ValidationError(
+            env._(
+                "API key scope %(scope)r: use letters, digits, '_', '.' or '-' "
+                "(at most 64), e.g. mobile.",
+                scope=scope,
+            )
+        )
+
+
 class EndpointEndpoint(models.Model):
     _inherit = "endpoint.endpoint"
 
@@ -28,14 +40,8 @@ class EndpointEndpoint(models.Model):
             if rec.rate_limit and rec.rate_limit_period < 1:
                 raise ValidationError(self.env._("The rate limit period is at least 1 second."))
             scope = rec.api_key_scope
-            if scope and not SCOPE_RE.match(scope):
-                raise ValidationError(
-                    self.env._(
-                        "API key scope %(scope)r: use letters, digits, '_', '.' or '-' "
-                        "(at most 64), e.g. mobile.",
-                        scope=scope,
-                    )
-                )
+            if scope:
+                check_scope_name(self.env, scope)
             if scope and rec.auth_type != "bearer":
                 raise ValidationError(
                     self.env._("An API key scope applies to bearer (API key) endpoints only.")

@@ -145,7 +145,7 @@ class EndpointEndpoint(models.Model):
             "api_key_scope": (self.api_key_scope or "").strip(),
             "log_requests": self.log_requests,
             "log_bodies": self.log_bodies,
-            "rate_limit": self.rate_limit if self.rate_limit > 0 else 0,
+            "rate_limit": max(self.rate_limit, 0),
             "rate_limit_period": max(self.rate_limit_period or 60, 1),
         }
 

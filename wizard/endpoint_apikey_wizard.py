@@ -13,7 +13,8 @@ here. The key is shown once, like Odoo's.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..auth import SCOPE_PREFIX, SCOPE_RE
+from ..auth import SCOPE_PREFIX
+from ..models.endpoint_operations import check_scope_name
 
 
 class EndpointApikeyWizard(models.TransientModel):
@@ -49,13 +50,7 @@ class EndpointApikeyWizard(models.TransientModel):
         if not self.env.is_system():
             raise UserError(self.env._("Only settings administrators create endpoint API keys."))
         scope = (self.scope or "").strip()
-        if not SCOPE_RE.match(scope):
-            raise UserError(
-                self.env._(
-                    "Scope %(scope)r: use letters, digits, '_', '.' or '-', e.g. mobile.",
-                    scope=scope,
-                )
-            )
+        check_scope_name(self.env, scope)
         key = (
             self.env["res.users.apikeys"]
             .with_user(self.user_id)
