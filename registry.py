@@ -207,18 +207,22 @@ class PublishedTable:
         return cr.fetchone()
 
     def refresh(self, env, also=None):
-        """Bring the table in line with the database; True if it changed.
-        With ``also`` (see ``read_version``): ``(changed, its value)``."""
+        """Bring the table in line with the database. With ``also`` (see
+        ``read_version``), return its value.
+
+        Whether the table changed is not returned: another thread may have
+        loaded the new version a moment before this one read it. A caller
+        that matched a path first compares ``version`` before and after."""
+        value = None
         if also is None:
             version = self.read_version(env.cr)
         else:
             version, value = self.read_version(env.cr, also)
-        changed = version != self.version
-        if changed:
+        if version != self.version:
             with self._lock:
                 if version != self.version:
                     self._load(env, version)
-        return changed if also is None else (changed, value)
+        return value
 
     def _load(self, env, version):
         cr = env.cr

@@ -45,14 +45,18 @@ class IrHttp(models.AbstractModel):
         except NotFound:
             table = get_table(request.env.registry)
             method = request.httprequest.method
-            hit = table.match(path_info)  # as this process has it published
+            # Match as this process has the table, then bring it up to date:
+            # match again if its version moved since, whichever thread
+            # loaded the new one (the version is swapped in after the router).
+            seen = table.version
+            hit = table.match(path_info)
             ahead = cls._bearer_check_ahead(hit, method)
             if ahead is None:
-                changed = table.refresh(request.env)
+                table.refresh(request.env)
             else:  # a bearer key this process verified: checked in the same query
-                changed, ahead.valid = table.refresh(request.env, also=ahead.sql)
+                ahead.valid = table.refresh(request.env, also=ahead.sql)
             request.httprequest.environ[_AHEAD] = ahead
-            if changed:
+            if table.version != seen:
                 hit = table.match(path_info)
             if hit is None:
                 if table.is_api_path(path_info):

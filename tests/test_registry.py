@@ -1,9 +1,12 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from unittest.mock import patch
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from ..core.routes import RESERVED_PREFIXES
+from ..registry import PublishedTable, get_table
 from .common import EndpointCase
 
 
@@ -125,6 +128,30 @@ class TestRegistrySemantics(EndpointCase):
         self.assertTrue(endpoint.registry_sync)
         self.assertEqual(self.request("GET", "/api/reg/life").status_code, 401)
         self.assertEqual(self.request("GET", "/api/reg/life", key=self.api_key).json(), {"v": 2})
+
+    def test_new_version_loaded_by_another_thread_meanwhile(self):
+        """A request matches the path on the table this process holds, then
+        reads the published version. If another thread loaded the new
+        version in between, this request finds nothing to load itself, yet
+        its match is stale: it must match again (a concurrent PUT once got
+        a 404 from an endpoint published before it was sent)."""
+        table = get_table(self.env.registry)
+        self.assertJsonError(self.request("GET", "/api/reg/between"), 404)  # table loaded
+        self.make_endpoint(route="/api/reg/between")  # a new version, not loaded yet
+        match, interleaved = PublishedTable.match, []
+
+        def match_then_another_thread_loads(table_, path):
+            stale = match(table_, path)
+            if path == "/api/reg/between" and not interleaved:
+                interleaved.append(stale)
+                table_.refresh(self.env)  # the other thread, same snapshot
+            return stale
+
+        with patch.object(PublishedTable, "match", match_then_another_thread_loads):
+            response = self.request("GET", "/api/reg/between")
+        self.assertEqual(interleaved, [None])  # the interleaving did happen
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertIsNotNone(table.match("/api/reg/between"))
 
     def test_name_change_keeps_sync(self):
         endpoint = self.make_endpoint(route="/api/reg/name")
