@@ -39,6 +39,7 @@ from .core import body as core_body
 from .core import errors as core_errors
 from .core import snippet as core_snippet
 from .cross_site import CrossSiteChecks
+from .params import int_param, param_enabled
 from .registry import ROUTING_TYPE
 from .snippet_context import build_context
 
@@ -54,13 +55,6 @@ VALIDATE_RESPONSES_PARAM = "rest_endpoint.validate_responses"
 #: caller. Only this explicit opt-in does: a server started with
 #: ``--dev=reload`` or ``--dev=all`` for convenience must not show its code.
 TRACEBACKS_DEV_MODE = "rest_endpoint_tracebacks"
-
-
-def param_enabled(env, key):
-    """Whether a boolean system parameter is on ("0", "false", "no", "off"
-    and empty are off)."""
-    value = env["ir.config_parameter"].sudo().get_param(key) or ""
-    return value.strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def error_response(info, body, headers=None):
@@ -309,11 +303,7 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
             ) from exc
 
     def _max_body_size(self):
-        value = self.request.env["ir.config_parameter"].sudo().get_param(MAX_BODY_PARAM)
-        try:
-            return int(value) if value else core_body.DEFAULT_MAX_BODY_SIZE
-        except ValueError:
-            return core_body.DEFAULT_MAX_BODY_SIZE
+        return int_param(self.request.env, MAX_BODY_PARAM, core_body.DEFAULT_MAX_BODY_SIZE)
 
     # ------------------------------------------------------------------
     # Helpers

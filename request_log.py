@@ -33,6 +33,7 @@ from odoo.modules import module as odoo_module
 
 from . import side_sql
 from .core import redact
+from .params import int_param
 
 _logger = logging.getLogger(__name__)
 
@@ -99,7 +100,9 @@ def build(dispatcher, compiled, response, message):
         "response_body": None,
     }
     if compiled.log_bodies:
-        size = _body_size(request.env) if request.env else DEFAULT_BODY_SIZE
+        size = DEFAULT_BODY_SIZE
+        if request.env:
+            size = int_param(request.env, BODY_SIZE_PARAM, DEFAULT_BODY_SIZE)
         row["request_headers"] = redact.redact_headers(httprequest.headers.items())
         row["request_body"] = redact.truncate(
             redact.redact_body(dispatcher._body, httprequest.headers.get("Content-Type")), size
@@ -111,14 +114,6 @@ def build(dispatcher, compiled, response, message):
             body = redact.redact_body(response.get_data(), response.headers.get("Content-Type"))
         row["response_body"] = redact.truncate(body, size)
     return row
-
-
-def _body_size(env):
-    value = env["ir.config_parameter"].sudo().get_param(BODY_SIZE_PARAM)
-    try:
-        return int(value) if value else DEFAULT_BODY_SIZE
-    except ValueError:
-        return DEFAULT_BODY_SIZE
 
 
 def write(cr, rows):

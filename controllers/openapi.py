@@ -29,7 +29,8 @@ from .. import auth
 from ..core import errors as core_errors
 from ..core import openapi as core_openapi
 from ..core import postman as core_postman
-from ..dispatcher import JSON_CONTENT_TYPE, json_error, param_enabled
+from ..dispatcher import JSON_CONTENT_TYPE, json_error
+from ..params import param_enabled
 from ..registry import get_table
 
 #: System parameter that serves the document (and the docs page) to anybody.

@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .. import rate_limit
+from ..params import int_param
 
 RETENTION_PARAM = "rest_endpoint.log_retention_days"
 DEFAULT_RETENTION_DAYS = 30
@@ -80,11 +81,7 @@ class EndpointLog(models.Model):
 
     @api.model
     def _retention_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM)
-        try:
-            return int(value) if value else DEFAULT_RETENTION_DAYS
-        except ValueError:
-            return DEFAULT_RETENTION_DAYS
+        return int_param(self.env, RETENTION_PARAM, DEFAULT_RETENTION_DAYS)
 
     @api.model
     def _cron_purge(self):

@@ -15,6 +15,7 @@ from . import (
     test_operations,
     test_operations_browser,
     test_operations_servers,
+    test_params,
     test_pipeline,
     test_pipeline_auth,
     test_rate_limit,
