@@ -28,6 +28,13 @@ from odoo import sql_db
 CLEANUP_EVERY = 60.0  # seconds, per process
 
 
+#: What a pooler in transaction mode makes prepared statements raise.
+_POOLER_ERRORS = (
+    psycopg2.errors.InvalidSqlStatementName,
+    psycopg2.errors.DuplicatePreparedStatement,
+)
+
+
 class _SideConnection(psycopg2.extensions.connection):
     """An autocommit connection that knows which statements it has prepared."""
 
@@ -54,19 +61,19 @@ class Prepared:
         """Run on ``cr`` (a side connection's cursor), preparing it first on
         a connection that has not yet."""
         cnx = cr.connection
-        if connections.prepare and self.name not in cnx.prepared:
-            cr.execute(self.prepare)
-            cnx.prepared.add(self.name)
-        if self.name not in cnx.prepared:
-            cr.execute(self.plain, params)
-            return
         try:
-            cr.execute(self.execute, params)
-        except psycopg2.errors.InvalidSqlStatementName:
-            # a pooler in transaction mode: prepared statements do not last
+            if connections.prepare and self.name not in cnx.prepared:
+                cr.execute(self.prepare)
+                cnx.prepared.add(self.name)
+            if self.name in cnx.prepared:
+                cr.execute(self.execute, params)
+                return
+        except _POOLER_ERRORS:
+            # A pooler in transaction mode: the server connection of this
+            # statement lacks the PREPARE, or has it from another client.
             connections.prepare = False
             cnx.prepared.clear()
-            cr.execute(self.plain, params)
+        cr.execute(self.plain, params)
 
 
 class _Connections:

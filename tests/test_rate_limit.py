@@ -130,6 +130,21 @@ class TestRateLimit(OperationsCase):
         )
         self.assertJsonError(self.request("GET", "/api/limited/pooled"), 429)
 
+    def test_counted_when_a_pooler_mixes_up_prepared_statements(self):
+        """Behind pgbouncer in transaction mode a PREPARE may also reach a
+        server connection that already has the statement (another client
+        prepared it there): the hit is still counted."""
+        self.make_endpoint(route="/api/limited/mixed", rate_limit=3, rate_limit_period=3600)
+        self.addCleanup(setattr, side_sql.connections, "prepare", True)
+        self.assertEqual(
+            self.request("GET", "/api/limited/mixed").headers["RateLimit-Remaining"], "2"
+        )
+        for cnx in self._side_connections():
+            cnx.prepared.clear()  # what the other client's connection did not prepare
+        response = self.request("GET", "/api/limited/mixed")
+        self.assertEqual(response.headers.get("RateLimit-Remaining"), "1")
+        self.assertFalse(side_sql.connections.prepare)
+
     def test_no_limit_no_headers(self):
         self.make_endpoint(route="/api/unlimited")
         response = self.request("GET", "/api/unlimited")
