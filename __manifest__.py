@@ -25,6 +25,7 @@
         "wizard/endpoint_apikey_wizard_views.xml",
     ],
     "demo": ["demo/endpoint_demo.xml"],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.ace_lib": ["rest_endpoint/static/src/code_editor/ace_mode_yaml.js"],
         "web.assets_backend": ["rest_endpoint/static/src/code_editor/code_editor_yaml.js"],

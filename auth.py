@@ -5,16 +5,16 @@
 Odoo stores API keys hashed with pbkdf2 (6000 rounds), which costs about 6.5
 ms per check, on every request of JSON-2 or OCA's bearer endpoints. Here a key
 is verified with Odoo's own crypt context once; the process then keeps
-``HMAC(process secret, key) -> (key id, user id, stored hash, database
-uuid)``, never the key itself, and on each later request only checks that this
-very row (same owner, same stored hash) still exists in the same database
-(``database.uuid``), has not expired and belongs to an active user: one
-primary-key lookup, which ``ir.http._match`` runs ahead, in the same statement
-as the published endpoints' version (:func:`check_ahead`), so a bearer request
-makes no query of its own. Revoking (deleting) a key, letting it expire or
-archiving its user is therefore refused on the very next request, on every
-process; and a database restored or duplicated under the same name, where the
-id may now hold another user's key, is verified afresh.
+``HMAC(process secret, key) -> (key id, user id, scope, expiration date,
+stamp)``, never the key itself, and trusts it while the database's key stamp
+(``key_stamp.py``) is still the one it was verified under and the key has not
+expired by the database's clock. Triggers renew the stamp on any change to a
+key, to a user's ``active`` flag or to ``database.uuid``, by the ORM or in raw
+SQL; ``ir.http._match`` reads it in the statement that reads the published
+version (:class:`Seen`), so a bearer request makes no query of its own.
+Revoking (deleting) a key, changing it, letting it expire or archiving its
+user is therefore refused on the very next request, on every process; and a
+database restored or duplicated under the same name is verified afresh.
 
 Scopes. Odoo's keys have a ``scope``: NULL (or ``rpc``) for the global keys
 of the user preferences, which open JSON-2 and XML-RPC. Keys of scope
@@ -34,21 +34,19 @@ import re
 import threading
 from collections import OrderedDict, namedtuple
 
-from odoo.tools import SQL
-
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
+from . import key_stamp
 from .core.errors import Forbidden, Unauthorized
 
 _SECRET = os.urandom(32)
 _CACHE_SIZE = 4096
-#: (dbname, keyed hash of the key) -> (key id, user id, stored hash, database uuid, scope)
+#: (dbname, keyed hash of the key) -> :class:`_Verified`
 _cache = OrderedDict()
 _lock = threading.Lock()
 
 _BEARER_RE = re.compile(r"^bearer[ \t]+([\x21-\x7e]+)[ \t]*$", re.IGNORECASE)
 
-_DATABASE_UUID = "(SELECT value FROM ir_config_parameter WHERE key = 'database.uuid')"
 #: The prefix of the scopes of keys made for endpoints (see the module doc).
 SCOPE_PREFIX = "rest_endpoint:"
 #: What may follow it (an endpoint's ``api_key_scope``).
@@ -60,7 +58,7 @@ _SCOPES = "(k.scope IS NULL OR k.scope = 'rpc' OR starts_with(k.scope, 'rest_end
 #: Who called: the key's owner, the key's row id and its scope (None: global).
 Caller = namedtuple("Caller", "uid key_id scope")
 _CANDIDATES = f"""
-    SELECT k.id, k.user_id, k.key, {_DATABASE_UUID}, k.scope
+    SELECT k.id, k.user_id, k.key, k.scope, k.expiration_date
       FROM res_users_apikeys k
       JOIN res_users u ON u.id = k.user_id
      WHERE k.index = %s
@@ -68,22 +66,24 @@ _CANDIDATES = f"""
        AND {_SCOPES}
        AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
 """  # constant SQL
-# The same key row (same owner, same stored hash) in the same database: a
-# database restored or duplicated under the same name may hold another key,
-# of another user, under the id this process verified.
-_STILL_VALID = f"""
-    SELECT 1
-      FROM res_users_apikeys k
-      JOIN res_users u ON u.id = k.user_id
-     WHERE k.id = %s
-       AND k.user_id = %s
-       AND k.key = %s
-       AND {_DATABASE_UUID} IS NOT DISTINCT FROM %s
-       AND u.active
-       AND {_SCOPES}
-       AND (k.expiration_date IS NULL OR k.expiration_date >= now() at time zone 'utc')
-"""  # constant SQL
-_STILL_VALID_EXISTS = f"EXISTS({_STILL_VALID})"
+#: A verification: who, and under which key stamp, until when.
+_Verified = namedtuple("_Verified", "key_id uid scope expires stamp")
+
+
+class Seen:
+    """What ``ir.http._match`` read of the key stamp, and the database's
+    clock, in the statement that reads the published version."""
+
+    __slots__ = ("dbname", "now", "stamp")
+
+    def __init__(self, dbname, stamp, now):
+        self.dbname, self.stamp, self.now = dbname, stamp, now
+
+
+def read_seen(cr):
+    """The key stamp and the database's clock, read by themselves."""
+    cr.execute(key_stamp.READ)
+    return Seen(cr.dbname, *cr.fetchone())
 
 
 def bearer_token(header):
@@ -104,62 +104,28 @@ def _cache_key(dbname, token):
     return dbname, hmac.new(_SECRET, token.encode(), hashlib.sha256).digest()
 
 
-class Ahead:
-    """The check of a cached verification, run ahead by another statement
-    of the request's transaction (same snapshot): ``sql`` is an SQL
-    expression, true while the verified key row is still valid; the caller
-    sets ``valid`` to its value."""
-
-    __slots__ = ("cache_key", "header", "hit", "sql", "valid")
-
-    def __init__(self, cache_key, hit, header=None):
-        self.cache_key, self.hit, self.header, self.valid = cache_key, hit, header, None
-        key_id, uid, hashed, db_uuid, _scope = hit
-        self.sql = SQL(_STILL_VALID_EXISTS, key_id, uid, hashed, db_uuid)
-
-
-def check_ahead(dbname, header):
-    """An :class:`Ahead` for the bearer key of ``header`` if this process
-    has verified it in ``dbname``; else None (``verify`` does it all)."""
-    match = _BEARER_RE.match((header or "").strip())
-    if not match:
-        return None
-    cache_key = _cache_key(dbname, match.group(1))
-    hit = _cache.get(cache_key)
-    return Ahead(cache_key, hit, header) if hit is not None else None
-
-
-def verify(cr, header, ahead=None):
+def verify(cr, header, seen=None):
     """The :class:`Caller` of the bearer key of ``header`` (global keys and
-    keys of ``rest_endpoint:*`` scopes), or a 401. ``ahead``: its check, if
-    it was run ahead in this transaction (its header is not parsed again)."""
-    if ahead is not None and ahead.header == header and ahead.cache_key[0] == cr.dbname:
-        token, cache_key = None, ahead.cache_key
-    else:
-        token = bearer_token(header)
-        cache_key = _cache_key(cr.dbname, token)
+    keys of ``rest_endpoint:*`` scopes), or a 401. ``seen``: the key stamp
+    as this request already read it (else it is read here)."""
+    token = bearer_token(header)
+    if seen is None or seen.dbname != cr.dbname:
+        seen = read_seen(cr)
+    cache_key = _cache_key(cr.dbname, token)
     hit = _cache.get(cache_key)
     if hit is not None:
-        if ahead is not None and ahead.cache_key == cache_key and ahead.hit == hit:
-            valid = ahead.valid
-        else:
-            cr.execute(_STILL_VALID, list(hit[:4]))
-            valid = bool(cr.fetchone())
-        if valid:
-            key_id, uid, _hashed, _db_uuid, scope = hit
-            return Caller(uid, key_id, scope)
-        # Revoked, expired, archived, or another database under this name:
-        # forget it and verify the key afresh (a revoked key fails there).
+        if hit.stamp == seen.stamp and (hit.expires is None or hit.expires >= seen.now):
+            return Caller(hit.uid, hit.key_id, hit.scope)
+        # A key changed, expired or was revoked, a user was archived, or it
+        # is another database under this name: verify the key afresh.
         with _lock:
             _cache.pop(cache_key, None)
-    if token is None:
-        token = bearer_token(header)
     cr.execute(_CANDIDATES, [token[:INDEX_SIZE]])
-    for key_id, uid, hashed, db_uuid, key_scope in cr.fetchall():
+    for key_id, uid, hashed, key_scope, expires in cr.fetchall():
         if KEY_CRYPT_CONTEXT.verify(token, hashed):
             scope = None if key_scope in (None, "rpc") else key_scope
             with _lock:
-                _cache[cache_key] = (key_id, uid, hashed, db_uuid, scope)
+                _cache[cache_key] = _Verified(key_id, uid, scope, expires, seen.stamp)
                 while len(_cache) > _CACHE_SIZE:
                     _cache.popitem(last=False)
             return Caller(uid, key_id, scope)

@@ -171,7 +171,6 @@ class Rule:
 
 class PublishedTable:
     _version_query = SQL("SELECT version FROM %s", SQL.identifier(STATE_TABLE))
-    _version_subquery = SQL("(%s)", _version_query)
     _all_query = (
         "SELECT id, published_version, published_config FROM endpoint_endpoint"
         " WHERE published_config IS NOT NULL"
@@ -196,33 +195,30 @@ class PublishedTable:
         route of some endpoint record), so its 404 is answered in JSON."""
         return path.startswith("/") and path.split("/", 2)[1] in self.prefixes
 
-    def read_version(self, cr, also=None):
-        """The published version; with ``also`` (an SQL expression, run in
-        the same statement to save a round trip), ``(version, its value)``."""
-        if also is None:
+    def read_version(self, cr, columns=None):
+        """The published version; with ``columns`` (constant SQL of more
+        columns of the state row, read in the same statement to save a round
+        trip), the whole row."""
+        if columns is None:
             cr.execute(self._version_query)
             row = cr.fetchone()
             return row[0] if row else None
-        cr.execute(SQL("SELECT %s, (%s)", self._version_subquery, also))
+        cr.execute(SQL("SELECT version, %s FROM %s", SQL(columns), SQL.identifier(STATE_TABLE)))
         return cr.fetchone()
 
-    def refresh(self, env, also=None):
-        """Bring the table in line with the database. With ``also`` (see
-        ``read_version``), return its value.
+    def refresh(self, env, version=None):
+        """Bring the table in line with the database (at ``version``, when
+        the caller read it already).
 
         Whether the table changed is not returned: another thread may have
         loaded the new version a moment before this one read it. A caller
         that matched a path first compares ``version`` before and after."""
-        value = None
-        if also is None:
+        if version is None:
             version = self.read_version(env.cr)
-        else:
-            version, value = self.read_version(env.cr, also)
         if version != self.version:
             with self._lock:
                 if version != self.version:
                     self._load(env, version)
-        return value
 
     def _load(self, env, version):
         cr = env.cr

@@ -14,7 +14,7 @@ import logging
 from odoo import models
 from odoo.tools import SQL
 
-from .. import route_guard
+from .. import key_stamp, route_guard
 from ..core import routes as core_routes
 from ..registry import LOG_TABLE, STATE_SEQUENCE, STATE_TABLE
 
@@ -46,6 +46,7 @@ class EndpointEndpoint(models.Model):
                 STATE_SEQUENCE,
             )
         )
+        key_stamp.install(cr)  # a column of the state row, and its triggers
         # Which records each version touched: a process that holds version N
         # reloads just the records logged after N.
         cr.execute(

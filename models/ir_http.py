@@ -18,13 +18,13 @@ from werkzeug.exceptions import NotFound
 from odoo import models
 from odoo.http import request
 
-from .. import auth
+from .. import auth, key_stamp
 from ..core import errors as core_errors
 from ..dispatcher import RestEndpointDispatcher
 from ..registry import EndpointHandler, Rule, get_table
 
-#: Where ``_match`` leaves the bearer key check it ran ahead (auth.Ahead).
-_AHEAD = "rest_endpoint.bearer_ahead"
+#: Where ``_match`` leaves the key stamp it read with the version (auth.Seen).
+_SEEN = "rest_endpoint.key_stamp_seen"
 
 
 def _compiled_for(entry, method):
@@ -48,15 +48,17 @@ class IrHttp(models.AbstractModel):
             # Match as this process has the table, then bring it up to date:
             # match again if its version moved since, whichever thread
             # loaded the new one (the version is swapped in after the router).
-            seen = table.version
+            held = table.version
             hit = table.match(path_info)
-            ahead = cls._bearer_check_ahead(hit, method)
-            if ahead is None:
+            cr = request.env.cr
+            if cls._takes_bearer_keys(hit, method):
+                # the key stamp comes with the version: no query for the key
+                version, stamp, now = table.read_version(cr, key_stamp.COLUMNS)
+                request.httprequest.environ[_SEEN] = auth.Seen(cr.dbname, stamp, now)
+                table.refresh(request.env, version)
+            else:
                 table.refresh(request.env)
-            else:  # a bearer key this process verified: checked in the same query
-                ahead.valid = table.refresh(request.env, also=ahead.sql)
-            request.httprequest.environ[_AHEAD] = ahead
-            if table.version != seen:
+            if table.version != held:
                 hit = table.match(path_info)
             if hit is None:
                 if table.is_api_path(path_info):
@@ -68,16 +70,14 @@ class IrHttp(models.AbstractModel):
         return Rule(handler, entry.route, tuple(entry.allowed_methods)), args
 
     @classmethod
-    def _bearer_check_ahead(cls, hit, method):
-        """The check of the request's bearer key to run with the version
-        query (``auth.check_ahead``), when the endpoint this process has
-        published at that path takes bearer keys: a public endpoint called
-        with a key pays nothing. If a sync changed the endpoint meanwhile,
-        ``auth.verify`` checks the key by itself."""
+    def _takes_bearer_keys(cls, hit, method):
+        """Whether the endpoint this process has published at the path takes
+        bearer keys: then ``_match`` reads the key stamp (``auth.Seen``) with
+        the version. A public endpoint called with a key pays nothing; if a
+        sync made the endpoint a bearer one meanwhile, ``auth.verify`` reads
+        the stamp by itself."""
         compiled = hit and _compiled_for(hit[0], method)
-        if compiled is None or compiled.auth_type != "bearer":
-            return None
-        return auth.check_ahead(request.db, request.httprequest.headers.get("Authorization"))
+        return compiled is not None and compiled.auth_type == "bearer"
 
     @classmethod
     def _authenticate(cls, endpoint):
@@ -104,7 +104,7 @@ class IrHttp(models.AbstractModel):
             caller = auth.verify(
                 request.env.cr,
                 httprequest.headers.get("Authorization"),
-                httprequest.environ.get(_AHEAD),
+                httprequest.environ.get(_SEEN),
             )
             uid = caller.uid
             if dispatcher is not None:

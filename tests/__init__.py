@@ -2,6 +2,7 @@ from . import (
     test_as_code,
     test_as_code_cli,
     test_backoffice,
+    test_bearer_cache,
     test_concurrency,
     test_demo,
     test_errors_http,

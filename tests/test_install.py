@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.tests import HttpCase, TransactionCase, tagged
 
+from .. import key_stamp, uninstall_hook
+
 
 @tagged("post_install", "-at_install")
 class TestInstall(TransactionCase):
@@ -9,6 +11,29 @@ class TestInstall(TransactionCase):
         module = self.env["ir.module.module"].search([("name", "=", "rest_endpoint")])
         self.assertEqual(module.state, "installed")
         self.assertTrue(module.latest_version.startswith("19.0."))
+
+
+@tagged("post_install", "-at_install")
+class TestKeyStampTriggers(TransactionCase):
+    def triggers(self):
+        self.env.cr.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgname LIKE 'rest_endpoint%%' ORDER BY tgname"
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def test_uninstall_hook_drops_them_and_update_restores_them(self):
+        names = sorted(name for name, _table, _when in key_stamp.TRIGGERS)
+        self.assertEqual(self.triggers(), names)
+        uninstall_hook(self.env)
+        self.assertEqual(self.triggers(), [])
+        self.env.cr.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [key_stamp.FUNCTION])
+        self.assertFalse(self.env.cr.fetchall())
+        # the keys work without them (a key change just renews nothing)
+        self.env["res.users.apikeys"].with_user(self.env.ref("base.user_admin")).sudo()._generate(
+            None, "after uninstall", None
+        )
+        self.env["endpoint.endpoint"].init()  # what a module update runs
+        self.assertEqual(self.triggers(), names)
 
 
 @tagged("post_install", "-at_install")

@@ -97,8 +97,11 @@ class OdooServer:
                 self.proc.kill()
                 self.proc.wait()
 
-    def get(self, path):
-        return requests.get(self.base + path, timeout=20, headers={"X-Odoo-Database": self.db})
+    def get(self, path, key=None):
+        headers = {"X-Odoo-Database": self.db}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return requests.get(self.base + path, timeout=20, headers=headers)
 
     def login(self):
         response = self.http.post(
@@ -218,3 +221,42 @@ class TestTwoServers(TwoServersCase):
         server_b.stop()
         self.servers[1] = server_b = OdooServer(self.db, self.logdir).start().wait_ready()
         self.assertEqual(server_b.get(route).text, "shell")
+
+    def test_key_revoked_in_sql_is_refused_by_both_at_once(self):
+        """Each server trusts a key it verified while the database's key
+        stamp is unchanged: a key deleted, or its user archived, in raw SQL
+        (triggers renew the stamp) is refused by both on the next request."""
+        route = "/api/multi/keys"
+        self._create(
+            route=route,
+            registry_sync=True,
+            auth_type="bearer",
+            exec_as_user_id=False,
+            code_snippet="result = {'payload': {'ok': True}}",
+        )
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            user = env["res.users"].create({"name": "Two servers keys", "login": "re_two_keys"})
+            self.addCleanup(self._delete_user, user.id)
+            Keys = env["res.users.apikeys"].with_user(user).sudo()
+            keys = [Keys._generate(None, name, None) for name in ("revoked", "archived")]
+        for key in keys:
+            for server in self.servers:
+                for _i in range(2):  # verified, then from the cache
+                    self.assertEqual(server.get(route, key).status_code, 200)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM res_users_apikeys WHERE user_id = %s AND name = 'revoked'", [user.id]
+            )
+        for server in self.servers:
+            self.assertEqual(server.get(route, keys[0]).status_code, 401)
+            self.assertEqual(server.get(route, keys[1]).status_code, 200)
+        with self.registry.cursor() as cr:
+            cr.execute("UPDATE res_users SET active = false WHERE id = %s", [user.id])
+        for server in self.servers:
+            self.assertEqual(server.get(route, keys[1]).status_code, 401)
+
+    def _delete_user(self, uid):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM res_users_apikeys WHERE user_id = %s", [uid])
+            cr.execute("DELETE FROM res_users WHERE id = %s", [uid])

@@ -3,14 +3,11 @@
 """Cross-site callers of session endpoints, access and company scoping, the
 'Exec as user', the published snapshot and the bearer cache."""
 
-from unittest.mock import Mock, patch
-
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import mute_logger
 
-from .. import auth
 from .common import EndpointCase
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -291,93 +288,3 @@ class TestAccessAndScoping(EndpointCase):
         self.assertIn(f"runs as user #{self.exec_user.id}, which is archived", log)
         self.exec_user.action_unarchive()
         self.assertEqual(self.request("GET", "/api/acc/archived").status_code, 200)
-
-
-@tagged("post_install", "-at_install")
-class TestBearerCache(EndpointCase):
-    def setUp(self):
-        super().setUp()
-        auth.forget_all()
-        self.addCleanup(auth.forget_all)
-        self.header = f"Bearer {self.api_key}"
-        self.cr = self.env.cr
-
-    def key_row(self, user):
-        self.cr.execute(
-            "SELECT id, key, index FROM res_users_apikeys WHERE user_id = %s ORDER BY id DESC",
-            [user.id],
-        )
-        return self.cr.fetchone()
-
-    def verify_calls(self):
-        spy = Mock(wraps=auth.KEY_CRYPT_CONTEXT)
-        patcher = patch.object(auth, "KEY_CRYPT_CONTEXT", spy)
-        patcher.start()
-        self.addCleanup(patcher.stop)
-        return spy.verify
-
-    def test_cached_key_maps_to_the_same_row(self):
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        verify = self.verify_calls()
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        verify.assert_not_called()  # served from the cache
-
-    def test_check_ahead_applies_only_to_its_own_verification(self):
-        self.assertIsNone(auth.check_ahead(self.cr.dbname, self.header))  # not verified yet
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        ahead = auth.check_ahead(self.cr.dbname, self.header)
-        self.assertIsNone(auth.check_ahead("another_db", self.header))
-        self.assertIsNone(auth.check_ahead(self.cr.dbname, "Bearer another-key-0123456789"))
-        self.cr.execute(SQL("SELECT %s", ahead.sql))
-        self.assertIs(self.cr.fetchone()[0], True)
-        # a check that found the row gone: the key is verified afresh
-        ahead.valid = False
-        verify = self.verify_calls()
-        self.assertEqual(auth.verify(self.cr, self.header, ahead).uid, self.api_user.id)
-        self.assertEqual(verify.call_count, 1)
-        # a check of another verification (the cache entry changed since) is
-        # not trusted: the row is looked up again, and here is gone
-        stale = auth.Ahead(ahead.cache_key, (0, 0, "x", "y", None))
-        stale.valid = True
-        key_id = self.key_row(self.api_user)[0]
-        self.cr.execute("DELETE FROM res_users_apikeys WHERE id = %s", [key_id])
-        with self.assertRaises(auth.Unauthorized):
-            auth.verify(self.cr, self.header, stale)
-
-    def test_restored_database_with_another_key_under_the_id(self):
-        other = self.api_user.copy({"login": "rest_endpoint_other_owner"})
-        (self.env["res.users.apikeys"].with_user(other).sudo()._generate(None, "other", None))
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        key_id = self.key_row(self.api_user)[0]
-        _other_id, other_hash, other_index = self.key_row(other)
-        # "Restore": the id this process verified now holds the other user's key.
-        self.cr.execute(
-            "UPDATE res_users_apikeys SET user_id = %s, key = %s, index = %s WHERE id = %s",
-            [other.id, other_hash, other_index, key_id],
-        )
-        with self.assertRaisesText(auth.Unauthorized, "Invalid API key"):
-            auth.authenticate(self.cr, self.header)
-        self.assertFalse(auth._cache)
-
-    def test_same_owner_other_hash_is_verified_again(self):
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        key_id = self.key_row(self.api_user)[0]
-        self.cr.execute(
-            "UPDATE res_users_apikeys SET key = %s WHERE id = %s",
-            [auth.KEY_CRYPT_CONTEXT.hash("another key of the same user"), key_id],
-        )
-        with self.assertRaises(auth.Unauthorized):
-            auth.authenticate(self.cr, self.header)
-
-    def test_other_database_uuid_is_verified_again(self):
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        verify = self.verify_calls()
-        self.cr.execute(
-            "UPDATE ir_config_parameter SET value = 'restored-copy' WHERE key = 'database.uuid'"
-        )
-        # The key is genuinely valid there too: verified afresh, then cached anew.
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        self.assertEqual(verify.call_count, 1)
-        self.assertEqual([entry[3] for entry in auth._cache.values()], ["restored-copy"])
-        self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
-        self.assertEqual(verify.call_count, 1)
