@@ -31,17 +31,24 @@ COLUMN = "keys_stamp"
 FUNCTION = "rest_endpoint_keys_changed"
 _NEW_STAMP = "md5(random()::text || clock_timestamp()::text)"
 #: (trigger, table, events and level): every change that can make a
-#: verified key invalid.
+#: verified key invalid, row by row, so that a statement that changes
+#: nothing (Odoo's daily clean-up of expired keys, mostly) renews nothing.
 TRIGGERS = (
     (
         "rest_endpoint_apikeys_changed",
         "res_users_apikeys",
-        "AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON res_users_apikeys FOR EACH STATEMENT",
+        "AFTER INSERT OR UPDATE OR DELETE ON res_users_apikeys FOR EACH ROW",
+    ),
+    (
+        "rest_endpoint_apikeys_truncated",
+        "res_users_apikeys",
+        "AFTER TRUNCATE ON res_users_apikeys FOR EACH STATEMENT",
     ),
     (
         "rest_endpoint_users_active_changed",
         "res_users",
-        "AFTER UPDATE OF active ON res_users FOR EACH STATEMENT",
+        "AFTER UPDATE OF active ON res_users FOR EACH ROW"
+        " WHEN (OLD.active IS DISTINCT FROM NEW.active)",
     ),
     (
         "rest_endpoint_database_uuid_changed",

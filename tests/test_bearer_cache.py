@@ -46,8 +46,9 @@ class TestBearerCache(EndpointCase):
 
     def test_key_stamp_renewed_by_every_change_that_can_revoke_a_key(self):
         """Triggers renew the stamp in the transaction of the change, by
-        the ORM or in raw SQL, and only then: a user's login date or name
-        does not make every process verify its keys again."""
+        the ORM or in raw SQL, and only then: a user's name, an unchanged
+        ``active`` or Odoo's daily clean-up finding no expired key does not
+        make every process verify its keys again."""
         key_id = self.key_row(self.api_user)[0]
         other = self.api_user.copy({"login": "rest_endpoint_stamp_other"})
         changes = {
@@ -56,8 +57,8 @@ class TestBearerCache(EndpointCase):
             .sudo()
             ._generate(None, "stamp", None),
             "scope changed": f"UPDATE res_users_apikeys SET scope = 'x' WHERE id = {key_id}",
-            "expiry changed": "UPDATE res_users_apikeys SET expiration_date = now()"
-            f" WHERE id = {key_id}",
+            "expiry changed": "UPDATE res_users_apikeys"
+            f" SET expiration_date = now() + interval '1 day' WHERE id = {key_id}",
             "key deleted": f"DELETE FROM res_users_apikeys WHERE user_id = {other.id}",
             "user archived": lambda: other.write({"active": False}),
             "user unarchived in SQL": f"UPDATE res_users SET active = true WHERE id = {other.id}",
@@ -75,6 +76,8 @@ class TestBearerCache(EndpointCase):
         before = self.stamp()
         other.write({"name": "Renamed"})
         self.cr.execute("UPDATE res_users SET login = 'stamp_kept' WHERE id = %s", [other.id])
+        self.cr.execute("UPDATE res_users SET active = active WHERE id = %s", [other.id])
+        self.env["res.users.apikeys"]._gc_user_apikeys()  # nothing expired: deletes nothing
         self.env.flush_all()
         self.assertEqual(self.stamp(), before)
 
