@@ -8,6 +8,7 @@ This test commits (other processes only see committed data), so it cleans up
 what it created.
 """
 
+import copy
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
@@ -115,6 +117,13 @@ class OdooServer:
         response.raise_for_status()
         assert response.json().get("result"), response.text
 
+    def admin(self):
+        """Another administrator session on this server (one per thread)."""
+        other = copy.copy(self)
+        other.http = requests.Session()
+        other.login()
+        return other
+
     def call_kw(self, model, method, args, kwargs=None):
         """What the back office does when an administrator clicks a button."""
         response = self.http.post(
@@ -129,6 +138,9 @@ class OdooServer:
         body = response.json()
         assert "error" not in body, body
         return body["result"]
+
+
+SYNC_SNIPPET = "result = {{'payload': {{'sync': {}}}}}"
 
 
 class TwoServersCase(BaseCase):
@@ -255,6 +267,59 @@ class TestTwoServers(TwoServersCase):
             cr.execute("UPDATE res_users SET active = false WHERE id = %s", [user.id])
         for server in self.servers:
             self.assertEqual(server.get(route, keys[1]).status_code, 401)
+
+    def test_key_changes_and_syncs_at_once(self):
+        """A key created (its trigger renews the key stamp) and a sync (a new
+        version) write the same state row. Run together on two servers, every
+        one commits (Odoo retries a serialization failure), each new key
+        opens the endpoint on both servers, and the last sync is served."""
+        route = "/api/multi/keys_and_syncs"
+        rid = self._create(
+            route=route,
+            registry_sync=True,
+            auth_type="bearer",
+            api_key_scope="concurrent",
+            code_snippet="result = {'payload': {'ok': True}}",
+        )
+        self.addCleanup(self._delete_keys, "concurrent key %")
+        sessions = [server.admin() for server in self.servers for _i in range(3)]
+
+        def make_key(i):
+            admin = sessions[i % len(sessions)]
+            admin_id = admin.call_kw("res.users", "search", [[("login", "=", "admin")]])[0]
+            wizard = admin.call_kw(
+                "endpoint.apikey.wizard",
+                "create",
+                [{"user_id": admin_id, "scope": "concurrent", "name": f"concurrent key {i}"}],
+            )
+            admin.call_kw("endpoint.apikey.wizard", "action_generate", [[wizard]])
+            return admin.call_kw("endpoint.apikey.wizard", "read", [[wizard], ["key"]])[0]["key"]
+
+        def sync(i):
+            admin = sessions[i % len(sessions)]
+            snippet = SYNC_SNIPPET.format(i)
+            admin.call_kw("endpoint.endpoint", "write", [[rid], {"code_snippet": snippet}])
+            admin.call_kw("endpoint.endpoint", "action_sync_registry", [[rid]])
+
+        with ThreadPoolExecutor(6) as pool:
+            syncs = [pool.submit(sync, i) for i in range(6)]
+            keys = [pool.submit(make_key, i) for i in range(6)]
+            keys = [future.result() for future in keys]
+            for future in syncs:
+                future.result()
+        self.assertEqual(len(set(keys)), 6)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT code_snippet FROM endpoint_endpoint WHERE id = %s", [rid])
+            last = cr.fetchone()[0]
+        for server in self.servers:
+            for key in keys:
+                response = server.get(route, key)
+                self.assertEqual(response.status_code, 200, response.text)
+                self.assertEqual(SYNC_SNIPPET.format(response.json()["sync"]), last)
+
+    def _delete_keys(self, name_like):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM res_users_apikeys WHERE name LIKE %s", [name_like])
 
     def _delete_user(self, uid):
         with self.registry.cursor() as cr:
