@@ -58,8 +58,11 @@ TRIGGERS = (
     ),
 )
 #: The stamp, then the database's clock (for expiry), read from the state row.
-COLUMNS = f"{COLUMN}, now() at time zone 'utc'"  # constant SQL
-READ = SQL("SELECT %s FROM %s", SQL(COLUMNS), SQL.identifier(STATE_TABLE))
+_COLUMNS = SQL("%s, now() at time zone 'utc'", SQL.identifier(COLUMN))
+_STATE = SQL.identifier(STATE_TABLE)
+READ = SQL("SELECT %s FROM %s", _COLUMNS, _STATE)
+#: The published version first, for ``ir.http._match`` (one statement).
+READ_WITH_VERSION = SQL("SELECT version, %s FROM %s", _COLUMNS, _STATE)
 
 
 def install(cr):
@@ -99,7 +102,5 @@ def uninstall(cr):
     """Drop the triggers and their function (the module's uninstall hook):
     Odoo's tables must not keep triggers of a module that is gone."""
     for name, table, _when in TRIGGERS:
-        cr.execute(
-            SQL("DROP TRIGGER IF EXISTS %s ON %s", SQL.identifier(name), SQL.identifier(table))
-        )
+        _drop_trigger(cr, name, table)
     cr.execute(SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(FUNCTION)))

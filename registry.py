@@ -195,16 +195,10 @@ class PublishedTable:
         route of some endpoint record), so its 404 is answered in JSON."""
         return path.startswith("/") and path.split("/", 2)[1] in self.prefixes
 
-    def read_version(self, cr, columns=None):
-        """The published version; with ``columns`` (constant SQL of more
-        columns of the state row, read in the same statement to save a round
-        trip), the whole row."""
-        if columns is None:
-            cr.execute(self._version_query)
-            row = cr.fetchone()
-            return row[0] if row else None
-        cr.execute(SQL("SELECT version, %s FROM %s", SQL(columns), SQL.identifier(STATE_TABLE)))
-        return cr.fetchone()
+    def read_version(self, cr):
+        cr.execute(self._version_query)
+        row = cr.fetchone()
+        return row[0] if row else None
 
     def refresh(self, env, version=None):
         """Bring the table in line with the database (at ``version``, when

@@ -53,7 +53,8 @@ class IrHttp(models.AbstractModel):
             cr = request.env.cr
             if cls._takes_bearer_keys(hit, method):
                 # the key stamp comes with the version: no query for the key
-                version, stamp, now = table.read_version(cr, key_stamp.COLUMNS)
+                cr.execute(key_stamp.READ_WITH_VERSION)
+                version, stamp, now = cr.fetchone()
                 request.httprequest.environ[_SEEN] = auth.Seen(cr.dbname, stamp, now)
                 table.refresh(request.env, version)
             else:
