@@ -49,15 +49,11 @@ def handle(spec, context):
     return _update(spec, record, context["payload"], headers.get("If-Match"))
 
 
-def _field_names(fields):
-    return [meta["name"] for meta in fields if meta["name"] != "id"]
-
-
 def _list(spec, model, query, path):
     domain, limit, offset, order, names = spec.parse_list(query)
     fields = spec.selected_fields(names)
     full_domain = Domain(spec.domain) & Domain(domain) if domain else Domain(spec.domain)
-    fnames = _field_names(fields)
+    fnames = rq.field_names(fields)
     records = model.search_fetch(full_domain, fnames, offset=offset, limit=limit, order=order)
     if records and len(records) < limit:
         total = offset + len(records)  # the last page: no count needed

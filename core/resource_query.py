@@ -202,6 +202,11 @@ class PreconditionFailed(ApiError):
     error_name = "rest_endpoint.errors.PreconditionFailed"
 
 
+def field_names(fields):
+    """The ORM field names of served ``fields`` (``id`` comes with any record)."""
+    return [meta["name"] for meta in fields if meta["name"] != "id"]
+
+
 class ResourceSpec:
     """A published resource, compiled: the pure half of the handler."""
 
@@ -214,7 +219,7 @@ class ResourceSpec:
         self.domain = list(resource.get("domain") or [])
         self.fields = [ID_FIELD] + [f for f in resource["fields"] if f["name"] != "id"]
         self.by_name = {meta["name"]: meta for meta in self.fields}
-        self.field_names = [meta["name"] for meta in self.fields if meta["name"] != "id"]
+        self.field_names = field_names(self.fields)
         self.writable = {m["name"]: m for m in self.fields if m["writable"]}
         self.fixed = {k: v for k, v in domain_equalities(self.domain).items() if k in self.writable}
         self.defaults = domain_equalities(self.domain)
