@@ -7,8 +7,8 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 
-from ..core import errors as core_errors
-from ..dispatcher import json_error
+from ..core.request import errors as core_errors
+from ..serving.dispatcher import json_error
 
 
 class EndpointsAsCodeController(http.Controller):

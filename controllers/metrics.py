@@ -11,10 +11,10 @@ users and keys, in the addon's JSON error contract.
 from odoo import http
 from odoo.http import request
 
-from .. import auth, metrics
-from ..core import errors as core_errors
-from ..dispatcher import json_error
-from ..registry import get_table
+from ..core.request import errors as core_errors
+from ..serving import auth, metrics
+from ..serving.dispatcher import json_error
+from ..serving.registry import get_table
 
 METRICS_SCOPE = "metrics"
 

@@ -25,13 +25,13 @@ from urllib.parse import urlencode
 from odoo import http
 from odoo.http import content_disposition, request
 
-from .. import auth
-from ..core import errors as core_errors
-from ..core import openapi as core_openapi
-from ..core import postman as core_postman
-from ..dispatcher import JSON_CONTENT_TYPE, json_error
-from ..params import param_enabled
-from ..registry import get_table
+from ..core.as_code import postman as core_postman
+from ..core.openapi import document as core_openapi
+from ..core.request import errors as core_errors
+from ..serving import auth
+from ..serving.dispatcher import JSON_CONTENT_TYPE, json_error
+from ..serving.params import param_enabled
+from ..serving.registry import get_table
 
 #: System parameter that serves the document (and the docs page) to anybody.
 PUBLIC_PARAM = "rest_endpoint.openapi_public"

@@ -15,8 +15,8 @@ the real import would refuse.
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..core import endpoints_diff as core_diff
-from ..core import endpoints_yaml as core_yaml
+from ..core.as_code import diff as core_diff
+from ..core.as_code import yaml_format as core_yaml
 
 #: file key -> model field, for the keys that are plain values.
 PLAIN_FIELDS = {

@@ -9,11 +9,11 @@ import re
 from odoo import SUPERUSER_ID, api, models, tools
 from odoo.exceptions import ValidationError
 
-from .. import route_guard
-from ..core import route_overlap as core_route_overlap
-from ..core import routes as core_routes
-from ..core import schema as core_schema
-from ..core.body import BODY_METHODS
+from ..core.request import schema as core_schema
+from ..core.request.body import BODY_METHODS
+from ..core.routing import route_overlap as core_route_overlap
+from ..core.routing import routes as core_routes
+from ..serving import route_guard
 
 _PLACEHOLDER_NAME_RE = re.compile(r"<([^<>]*?:)?[A-Za-z_][A-Za-z0-9_]*>")
 

@@ -16,9 +16,9 @@ snapshot and the registry version, ``endpoint_try_it`` the curl example, and
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..core import body as core_body
-from ..core import routes as core_routes
-from ..core import snippet as core_snippet
+from ..core.request import body as core_body
+from ..core.request import snippet as core_snippet
+from ..core.routing import routes as core_routes
 
 #: Fields whose change alters how requests are served: editing one of them
 #: marks the record out of sync until it is published again.

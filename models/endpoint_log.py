@@ -13,8 +13,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .. import rate_limit
-from ..params import int_param
+from ..serving import rate_limit
+from ..serving.params import int_param
 
 RETENTION_PARAM = "rest_endpoint.log_retention_days"
 DEFAULT_RETENTION_DAYS = 30

@@ -10,8 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .. import metrics
-from ..auth import SCOPE_RE
+from ..serving import metrics
+from ..serving.auth import SCOPE_RE
 
 
 def check_scope_name(env, scope):

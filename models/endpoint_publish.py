@@ -14,9 +14,9 @@ import logging
 from odoo import models
 from odoo.tools import SQL
 
-from .. import key_stamp, route_guard
-from ..core import routes as core_routes
-from ..registry import LOG_TABLE, STATE_SEQUENCE, STATE_TABLE
+from ..core.routing import routes as core_routes
+from ..serving import key_stamp, route_guard
+from ..serving.registry import LOG_TABLE, STATE_SEQUENCE, STATE_TABLE
 
 _logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ import json
 
 from odoo import api, models
 
-from ..core import routes as core_routes
-from ..core import schema as core_schema
-from ..core.body import BODY_METHODS
+from ..core.request import schema as core_schema
+from ..core.request.body import BODY_METHODS
+from ..core.routing import routes as core_routes
 
 
 class EndpointEndpoint(models.Model):

@@ -13,7 +13,7 @@ from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import assert_valid_codeobj, compile_codeobj
 
-from ..registry import SAFE_OPCODES
+from ..serving.registry import SAFE_OPCODES
 
 
 class EndpointEndpoint(models.Model):

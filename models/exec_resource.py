@@ -18,10 +18,10 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
-from .. import resource_handler
-from ..core import resource_values as core_values
-from ..core import routes as core_routes
-from ..core.resource_query import MAX_LIMIT, OPERATIONS, ResourceSpec
+from ..core.resource import values as core_values
+from ..core.resource.query import MAX_LIMIT, OPERATIONS, ResourceSpec
+from ..core.routing import routes as core_routes
+from ..serving import resource_handler
 from .endpoint_try_it import _shell_quote
 
 RESOURCE_FIELDS = (

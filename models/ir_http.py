@@ -18,10 +18,10 @@ from werkzeug.exceptions import NotFound
 from odoo import models
 from odoo.http import request
 
-from .. import auth, key_stamp
-from ..core import errors as core_errors
-from ..dispatcher import RestEndpointDispatcher
-from ..registry import EndpointHandler, Rule, get_table
+from ..core.request import errors as core_errors
+from ..serving import auth, key_stamp
+from ..serving.dispatcher import RestEndpointDispatcher
+from ..serving.registry import EndpointHandler, Rule, get_table
 
 #: Where ``_match`` leaves the key stamp it read with the version (auth.Seen).
 _SEEN = "rest_endpoint.key_stamp_seen"

@@ -36,8 +36,8 @@ from collections import OrderedDict, namedtuple
 
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
+from ..core.request.errors import Forbidden, Unauthorized
 from . import key_stamp
-from .core.errors import Forbidden, Unauthorized
 
 _SECRET = os.urandom(32)
 _CACHE_SIZE = 4096

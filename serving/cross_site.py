@@ -13,8 +13,8 @@ only when an endpoint of the path allows it.
 
 from odoo.http import SAFE_HTTP_METHODS
 
-from .core import errors as core_errors
-from .core import origin as core_origin
+from ..core.request import errors as core_errors
+from ..core.request import origin as core_origin
 
 
 class CrossSiteChecks:

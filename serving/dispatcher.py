@@ -34,10 +34,10 @@ import werkzeug.exceptions
 from odoo.http import Dispatcher, Response
 from odoo.tools import config
 
+from ..core.request import body as core_body
+from ..core.request import errors as core_errors
+from ..core.request import snippet as core_snippet
 from . import metrics, rate_limit, request_log
-from .core import body as core_body
-from .core import errors as core_errors
-from .core import snippet as core_snippet
 from .cross_site import CrossSiteChecks
 from .params import int_param, param_enabled
 from .registry import ROUTING_TYPE

@@ -24,8 +24,8 @@ import time
 
 import psycopg2
 
-from .core import errors as core_errors
-from .core import ratelimit as core_ratelimit
+from ..core.request import errors as core_errors
+from ..core.request import ratelimit as core_ratelimit
 from .side_sql import Prepared, connections, execute
 
 _logger = logging.getLogger(__name__)

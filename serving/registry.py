@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from odoo.tools import SQL
 from odoo.tools.safe_eval import _BUILTINS, _SAFE_OPCODES, check_values
 
-from .core.router import Router
-from .core.schema import compile_schema
+from ..core.request.schema import compile_schema
+from ..core.routing.router import Router
 
 _logger = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ import time
 
 from odoo.modules import module as odoo_module
 
+from ..core.request import redact
 from . import side_sql
-from .core import redact
 from .params import int_param
 
 _logger = logging.getLogger(__name__)

@@ -17,10 +17,10 @@ bare response.
 from odoo.fields import Domain
 from odoo.http import Response
 
-from .core import errors as core_errors
-from .core import resource_query as rq
-from .core.resource_values import body_to_vals, record_to_json
-from .core.schema import raise_validation_error
+from ..core.request import errors as core_errors
+from ..core.request.schema import raise_validation_error
+from ..core.resource import query as rq
+from ..core.resource.values import body_to_vals, record_to_json
 
 
 def handle(spec, context):

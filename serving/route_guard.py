@@ -16,7 +16,7 @@ modules change), by first segment: a check costs a few regex matches.
 
 import threading
 
-from .core.route_overlap import RuleIndex, segments_of_parsed, segments_of_rule
+from ..core.routing.route_overlap import RuleIndex, segments_of_parsed, segments_of_rule
 
 
 def _routing_map(env):

@@ -8,8 +8,8 @@ from odoo import Command
 from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase
 
-from .. import auth, rate_limit, request_log
-from ..dispatcher import RestEndpointDispatcher
+from ..serving import auth, rate_limit, request_log
+from ..serving.dispatcher import RestEndpointDispatcher
 
 
 class EndpointCase(HttpCase):

@@ -13,7 +13,7 @@ from jsonschema import Draft7Validator
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from ..core import endpoints_yaml as core_yaml
+from ..core.as_code import yaml_format as core_yaml
 from ..models.endpoint_endpoint import SERVING_FIELDS
 from ..models.exec_resource import RESOURCE_FIELDS
 from .common import EndpointCase

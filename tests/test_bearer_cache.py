@@ -8,7 +8,7 @@ from unittest.mock import Mock, patch
 
 from odoo.tests import tagged
 
-from .. import auth
+from ..serving import auth
 from .common import EndpointCase
 
 

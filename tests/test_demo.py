@@ -3,6 +3,7 @@
 """The demo endpoints, over HTTP with real API keys, as installed: they are
 published by the demo data itself, no sync is run here."""
 
+import json
 import tempfile
 
 import odoo
@@ -14,7 +15,7 @@ from odoo.tools import file_open, mute_logger
 from .common import EndpointCase
 from .test_multiprocess import OdooServer
 
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.serving.dispatcher")
 DEMO = (
     "endpoint_demo_customer_get",
     "endpoint_demo_customer_update",
@@ -339,3 +340,46 @@ class TestDemoServedByAnotherProcess(BaseCase):
         with Registry(get_db_name()).cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             env["res.users.apikeys"].search([("name", "=", "demo test")])._remove()
+
+
+@tagged("post_install", "-at_install")
+class TestResourceDemo(EndpointCase):
+    """The demo resource, as the README shows it with curl."""
+
+    ROUTE = "/api/v1/customers"
+
+    def test_demo_resource(self):
+        endpoint = self.env.ref("rest_endpoint.endpoint_demo_customers_resource")
+        self.assertTrue(endpoint.registry_sync)
+        auth = {"Authorization": f"Bearer {self.api_key}"}
+        listing = self.url_open(f"{self.ROUTE}?order=name&limit=2", headers=auth)
+        self.assertEqual(listing.status_code, 200, listing.text)
+        body = listing.json()
+        companies = self.env["res.partner"].search_count([("is_company", "=", True)])
+        self.assertEqual(body["meta"], {"total": companies, "limit": 2, "offset": 0})
+        self.assertTrue(all(row["is_company"] for row in body["data"]))
+        self.assertEqual(
+            set(body["data"][0]), {"id", "name", "email", "phone", "city", "is_company"}
+        )
+        person = self.env["res.partner"].create({"name": "Demo person"})
+        self.assertEqual(self.url_open(f"{self.ROUTE}/{person.id}", headers=auth).status_code, 404)
+        created = self.url_open(
+            self.ROUTE,
+            data=json.dumps({"name": "Demo Company", "phone": "+32 2 555 01 00"}),
+            headers={**auth, "Content-Type": "application/json"},
+        )
+        self.assertEqual(created.status_code, 201, created.text)
+        record = self.env["res.partner"].browse(created.json()["data"]["id"])
+        self.assertTrue(record.is_company)
+        filtered = self.url_open(f"{self.ROUTE}?name__ilike=demo%20comp", headers=auth)
+        self.assertEqual([row["id"] for row in filtered.json()["data"]], record.ids)
+        # reference 001's mobile client: PUT with only the phone
+        put = self.url_open(
+            f"{self.ROUTE}/{record.id}",
+            method="PUT",
+            data=json.dumps({"phone": "+32 2 555 01 01"}),
+            headers={**auth, "Content-Type": "application/json"},
+        )
+        self.assertEqual(put.status_code, 200, put.text)
+        self.assertEqual(record.phone, "+32 2 555 01 01")
+        self.assertEqual(record.name, "Demo Company")

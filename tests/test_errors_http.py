@@ -9,12 +9,12 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import config, mute_logger
 
-from ..core import errors as core_errors
-from ..dispatcher import TRACEBACKS_DEV_MODE
+from ..core.request import errors as core_errors
+from ..serving.dispatcher import TRACEBACKS_DEV_MODE
 from .common import EndpointCase
 
 JSON = {"Content-Type": "application/json"}
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.serving.dispatcher")
 DB_QUIET = (*QUIET, "odoo.sql_db")  # "bad query" lines of the refused INSERTs
 CRASH = "result = {'payload': 1 / 0}"
 GENERIC_500 = {

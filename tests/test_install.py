@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from .. import key_stamp, uninstall_hook
+from .. import uninstall_hook
+from ..serving import key_stamp
 
 
 @tagged("post_install", "-at_install")

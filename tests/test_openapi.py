@@ -16,13 +16,13 @@ from odoo import Command
 from odoo.tests import tagged
 
 from ..controllers import openapi as openapi_controller
-from ..core import openapi as core_openapi
+from ..core.openapi import document as core_openapi
 from .common import EndpointCase
 
 JSON = {"Content-Type": "application/json"}
 # odoo.sql_db: fuzzed DELETEs of partners still referenced fail a foreign key
 # (answered 400 by Odoo's own retry handling, logged as a "bad query").
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher", "odoo.sql_db")
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.serving.dispatcher", "odoo.sql_db")
 XSD = """<?xml version="1.0"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
   <xs:element name="order">

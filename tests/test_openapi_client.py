@@ -20,7 +20,7 @@ from odoo.tools import mute_logger
 
 from .common import EndpointCase
 
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.serving.dispatcher")
 PACKAGE = "rest_endpoint_demo_client"
 #: What integrators add for XML bodies: openapi-python-client sends
 #: ``format: binary`` bodies of the octet-stream kind as they are.

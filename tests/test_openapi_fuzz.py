@@ -28,7 +28,7 @@ from .common import EndpointCase
 
 # Fuzzed requests are refused by the thousand: their log lines say nothing.
 _logger = logging.getLogger(__name__)
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher", "odoo.sql_db", "werkzeug")
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.serving.dispatcher", "odoo.sql_db", "werkzeug")
 DEMO_ROUTES = {
     "/api/mobile/customer/<int:customer_id>",
     "/api/mobile/customer",

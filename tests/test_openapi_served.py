@@ -12,7 +12,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..core import routes as core_routes
+from ..core.routing import routes as core_routes
 from .test_openapi import ITEM_SCHEMA_YAML, JSON, QUIET, OpenApiCase
 
 

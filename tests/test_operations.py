@@ -13,7 +13,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .. import request_log
+from ..serving import request_log
 from .common import OperationsCase, serialization_failure_after_first_pass
 
 FAIL_AFTER_WRITE = """

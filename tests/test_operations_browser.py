@@ -15,7 +15,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tests.common import ChromeBrowser, save_test_file
 
-from .. import request_log
+from ..serving import request_log
 from .common import EndpointCase
 
 SCREENSHOT = os.path.join(

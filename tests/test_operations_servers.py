@@ -23,7 +23,7 @@ import odoo
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 
-from .. import metrics, rate_limit
+from ..serving import metrics, rate_limit
 from .test_multiprocess import OdooServer, TwoServersCase, _free_port
 
 _logger = logging.getLogger(__name__)

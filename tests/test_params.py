@@ -4,7 +4,7 @@
 
 from odoo.tests import TransactionCase, tagged
 
-from ..params import int_param, param_enabled
+from ..serving.params import int_param, param_enabled
 
 
 @tagged("post_install", "-at_install")

@@ -7,9 +7,9 @@ from odoo import http
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..core import errors as core_errors
-from ..core import snippet as core_snippet
-from ..snippet_context import STATIC_VALUES
+from ..core.request import errors as core_errors
+from ..core.request import snippet as core_snippet
+from ..serving.snippet_context import STATIC_VALUES
 from .common import EndpointCase
 
 JSON = {"Content-Type": "application/json"}
@@ -17,7 +17,7 @@ ECHO = (
     "result = {'payload': {'params': params, 'query': query, 'payload': payload,"
     " 'user': user.login}}"
 )
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.serving.dispatcher")
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@
 from odoo import Command
 from odoo.tests import tagged
 
-from .. import auth
+from ..serving import auth
 from .common import EndpointCase
 from .test_pipeline import ECHO
 

@@ -9,7 +9,7 @@ import time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .. import rate_limit, side_sql
+from ..serving import rate_limit, side_sql
 from .common import OperationsCase
 
 
@@ -121,7 +121,7 @@ class TestRateLimit(OperationsCase):
         for cnx in self._side_connections():
             with cnx.cursor() as cr:
                 cr.execute("DEALLOCATE ALL")  # what the pooler's other connection lacks
-        with mute_logger("odoo.addons.rest_endpoint.rate_limit"):
+        with mute_logger("odoo.addons.rest_endpoint.serving.rate_limit"):
             response = self.request("GET", "/api/limited/pooled")
         self.assertEqual(response.headers["RateLimit-Remaining"], "1")
         self.assertFalse(side_sql.connections.prepare)

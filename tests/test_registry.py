@@ -5,8 +5,8 @@ from unittest.mock import patch
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..core.routes import RESERVED_PREFIXES
-from ..registry import PublishedTable, get_table
+from ..core.routing.routes import RESERVED_PREFIXES
+from ..serving.registry import PublishedTable, get_table
 from .common import EndpointCase
 
 

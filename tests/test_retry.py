@@ -27,7 +27,7 @@ partner = env["res.partner"].browse(params["pid"])
 partner.write({"phone": payload["phone"]})
 result = {"payload": {"phone": partner.phone, "seen": payload}}
 """
-LOGGER = "odoo.addons.rest_endpoint.dispatcher"
+LOGGER = "odoo.addons.rest_endpoint.serving.dispatcher"
 
 
 @tagged("post_install", "-at_install")

@@ -13,7 +13,7 @@ from .common import EndpointCase
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 JSON = {"Content-Type": "application/json"}
 EVIL = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
-QUIET = ("odoo.http", "odoo.addons.rest_endpoint.dispatcher")
+QUIET = ("odoo.http", "odoo.addons.rest_endpoint.serving.dispatcher")
 CREATE_PARTNER = (
     "partner = env['res.partner'].create({'name': payload['name']})\n"
     "result = {'payload': {'id': partner.id, 'keys': sorted(payload)}}"

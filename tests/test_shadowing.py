@@ -11,7 +11,7 @@ from werkzeug.routing import Rule
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .. import route_guard
+from ..serving import route_guard
 from .common import EndpointCase
 
 JSONRPC = {"jsonrpc": "2.0", "method": "call", "params": {}, "id": 1}

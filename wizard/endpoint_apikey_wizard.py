@@ -13,8 +13,8 @@ here. The key is shown once, like Odoo's.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..auth import SCOPE_PREFIX
 from ..models.endpoint_operations import check_scope_name
+from ..serving.auth import SCOPE_PREFIX
 
 
 class EndpointApikeyWizard(models.TransientModel):

@@ -16,7 +16,7 @@ waits for a sync before callers see it, and it can be undone.
 import difflib
 from dataclasses import dataclass, field
 
-from .endpoints_yaml import FIELDS, identity, label, sort_key
+from .yaml_format import FIELDS, identity, label, sort_key
 
 
 @dataclass

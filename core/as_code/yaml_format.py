@@ -24,7 +24,7 @@ model and field names, in a ``resource`` mapping, so its identity is
 import yaml
 from jsonschema import Draft202012Validator
 
-from .routes import normalize_route
+from ..routing.routes import normalize_route
 
 FORMAT = "rest_endpoint.endpoints/1"
 HEADER = (

@@ -20,7 +20,8 @@ Pure Python (no Odoo import), so the mapping is unit-tested on its own.
 
 import re
 
-from .openapi_components import (
+from ..request.schema import SchemaError
+from .components import (
     BEARER_SCHEME,
     DESCRIPTION,
     ERROR_COMPONENTS,
@@ -31,9 +32,9 @@ from .openapi_components import (
     SESSION_SCHEME,
     VIOLATION_SCHEMA,
 )
-from .openapi_operations import OperationBuilder, operation_id
-from .openapi_resource import resource_operations
-from .openapi_schemas import (
+from .operations import OperationBuilder, operation_id
+from .resource import resource_operations
+from .schemas import (
     DocumentError,
     accepts,
     converter_schema,
@@ -45,7 +46,6 @@ from .openapi_schemas import (
     path_parameter,
     xsd_root_element,
 )
-from .schema import SchemaError
 
 __all__ = [
     "BEARER_SCHEME",

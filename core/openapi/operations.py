@@ -8,7 +8,7 @@ calls :class:`OperationBuilder` for each.
 import copy
 import re
 
-from .openapi_components import (
+from .components import (
     ANY_VALUE_COMPONENT,
     ANY_VALUE_SCHEMA,
     ERROR_COMPONENTS,
@@ -17,7 +17,7 @@ from .openapi_components import (
     NUL_FREE_PATTERN,
     SECURITY_BY_AUTH,
 )
-from .openapi_schemas import (
+from .schemas import (
     accepts,
     hoist_schema,
     literal_success_statuses,

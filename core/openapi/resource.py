@@ -12,9 +12,9 @@ Pure Python, no Odoo import.
 
 import re
 
-from .openapi_components import SECURITY_BY_AUTH
-from .openapi_schemas import forbid_nul, path_parameter
-from .resource_query import MAX_LIMIT, MAX_OFFSET, ResourceSpec, filter_value_schema
+from ..resource.query import MAX_LIMIT, MAX_OFFSET, ResourceSpec, filter_value_schema
+from .components import SECURITY_BY_AUTH
+from .schemas import forbid_nul, path_parameter
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9]+")
 

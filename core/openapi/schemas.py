@@ -13,10 +13,10 @@ import copy
 from jsonschema import Draft202012Validator
 from lxml import etree
 
-from .body import new_xml_parser
-from .openapi_components import HAS_NUL_PATTERN, NUL_FREE_PATTERN
-from .routes import Placeholder, parse_route
-from .schema import XSD_NAMESPACE, load_yaml_or_json
+from ..request.body import new_xml_parser
+from ..request.schema import XSD_NAMESPACE, load_yaml_or_json
+from ..routing.routes import Placeholder, parse_route
+from .components import HAS_NUL_PATTERN, NUL_FREE_PATTERN
 
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples", "example"})
 _ALL_TYPES = frozenset({"string", "object", "array", "number", "integer", "boolean", "null"})

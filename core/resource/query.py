@@ -25,9 +25,9 @@ import math
 import re
 from urllib.parse import urlencode
 
-from .errors import ApiError, BadRequest
-from .resource_schema import BodyValidator, body_schema, record_schema
-from .resource_values import (
+from ..request.errors import ApiError, BadRequest
+from .schema import BodyValidator, body_schema, record_schema
+from .values import (
     ID_FIELD,
     ID_TYPES,
     INT_MAX,

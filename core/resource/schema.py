@@ -5,8 +5,8 @@ of create and update (compiled once per sync) and the OpenAPI schemas of a
 resource (read, create, update) are the same dicts. Pure Python.
 """
 
-from .resource_values import INT_MAX, INT_MIN, NUMBER_TYPES, STRING_TYPES
-from .schema import JsonSchemaValidator, json_pointer, raise_validation_error
+from ..request.schema import JsonSchemaValidator, json_pointer, raise_validation_error
+from .values import INT_MAX, INT_MIN, NUMBER_TYPES, STRING_TYPES
 
 
 def _nullable(schema, nullable):

@@ -5,9 +5,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from core import endpoints_yaml
-from core.endpoints_diff import format_plan, plan
-from core.endpoints_yaml import (
+from core.as_code import yaml_format as endpoints_yaml
+from core.as_code.diff import format_plan, plan
+from core.as_code.yaml_format import (
     FIELDS,
     FORMAT,
     FormatError,

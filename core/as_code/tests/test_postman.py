@@ -4,11 +4,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator
 
-from core.openapi import build_document
-from core.postman import BEARER_VAR, SCHEMA_URL, collection, example
-from core.tests.snapshots import config
+from core.as_code.postman import BEARER_VAR, SCHEMA_URL, collection, example
+from core.openapi.document import build_document
+from core.openapi.tests.snapshots import config
 
-SCHEMA_FILE = Path(__file__).parents[2] / "tests" / "data" / "postman_collection_v2.1.0.schema.json"
+SCHEMA_FILE = Path(__file__).parents[3] / "tests" / "data" / "postman_collection_v2.1.0.schema.json"
 SERVER = "http://api.example.com"
 
 

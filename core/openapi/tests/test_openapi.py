@@ -4,8 +4,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
-from core import errors as core_errors
-from core.openapi import (
+from core.openapi.document import (
     ERROR_SCHEMA,
     JSONRPC_ERROR_SCHEMA,
     build_document,
@@ -17,9 +16,10 @@ from core.openapi import (
     operation_id,
     xsd_root_element,
 )
-from core.routes import parse_route
-from core.schema import SchemaError
-from core.tests.snapshots import config
+from core.openapi.tests.snapshots import config
+from core.request import errors as core_errors
+from core.request.schema import SchemaError
+from core.routing.routes import parse_route
 
 SERVER = "http://api.example.com"
 XSD = (

@@ -8,11 +8,18 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from core.openapi import ERROR_COMPONENTS, ERROR_SCHEMA, build_document, nul_free
-from core.openapi_components import ANY_VALUE_COMPONENT, ANY_VALUE_SCHEMA
-from core.openapi_schemas import converter_schema
-from core.routes import parse_route
-from core.tests.test_openapi import SERVER, XSD, config, document, only_operation, validator_for
+from core.openapi.components import ANY_VALUE_COMPONENT, ANY_VALUE_SCHEMA
+from core.openapi.document import ERROR_COMPONENTS, ERROR_SCHEMA, build_document, nul_free
+from core.openapi.schemas import converter_schema
+from core.openapi.tests.test_openapi import (
+    SERVER,
+    XSD,
+    config,
+    document,
+    only_operation,
+    validator_for,
+)
+from core.routing.routes import parse_route
 
 ANY = f"#/components/schemas/{ANY_VALUE_SCHEMA}"
 

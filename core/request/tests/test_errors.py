@@ -4,7 +4,7 @@ import psycopg2.errors
 import pytest
 from werkzeug.exceptions import Conflict, MethodNotAllowed, NotFound, ServiceUnavailable
 
-from core import errors, snippet
+from core.request import errors, snippet
 
 
 def _odoo_exception(name, base=Exception):

@@ -1,6 +1,6 @@
 import pytest
 
-from core import origin
+from core.request import origin
 
 OWN = origin.trusted_origins(
     ["http://127.0.0.1:8069/", "https://erp.example.com"], ["https://app.example.com", "*"]

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from core import ratelimit
+from core.request import ratelimit
 
 
 class FakeClock:

@@ -1,6 +1,6 @@
 import json
 
-from core import ratelimit, redact
+from core.request import ratelimit, redact
 
 
 def test_headers_redacted():

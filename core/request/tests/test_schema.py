@@ -1,24 +1,22 @@
 import json
-import threading
 import time
 
 import pytest
 import referencing.exceptions
 
-from core import schema
-from core.body import parse_body, parse_xml
-from core.errors import RequestValidationError
-from core.schema import (
+from core.request import schema
+from core.request.body import parse_body
+from core.request.errors import RequestValidationError
+from core.request.schema import (
     JsonSchemaValidator,
     SchemaError,
-    XsdValidator,
     check_schema,
     compile_json_schema,
     compile_schema,
-    compile_xsd,
     json_pointer,
     load_yaml_or_json,
 )
+from core.request.tests.schema_cases import ORDER_XSD, errors_of
 
 SECRET = "secret-from-the-filesystem"
 
@@ -157,13 +155,6 @@ ORDER_SCHEMA = {
 }
 
 
-def _errors(validator, payload):
-    with pytest.raises(RequestValidationError) as info:
-        validator.validate(payload)
-    assert info.value.status == 400
-    return info.value
-
-
 def test_json_schema_accepts_valid_payload():
     validator = compile_json_schema(json.dumps(ORDER_SCHEMA))
     assert isinstance(validator, JsonSchemaValidator)
@@ -187,7 +178,7 @@ def test_json_schema_lists_every_violation_sorted():
             {"sku": "OK1", "qty": -1},
         ],
     }
-    exc = _errors(validator, payload)
+    exc = errors_of(validator, payload)
     assert exc.message == "Request body does not match the schema (8 errors)."
     assert exc.errors == [
         {
@@ -227,7 +218,7 @@ def test_json_schema_lists_every_violation_sorted():
 
 def test_json_schema_single_error_and_pointer_escaping():
     validator = compile_json_schema('{"properties": {"a/b~c": {"type": "integer"}}}')
-    exc = _errors(validator, {"a/b~c": "x"})
+    exc = errors_of(validator, {"a/b~c": "x"})
     assert exc.message == "Request body does not match the schema (1 error)."
     assert exc.errors == [
         {"path": "/a~1b~0c", "message": "'x' is not of type 'integer'", "validator": "type"}
@@ -236,7 +227,7 @@ def test_json_schema_single_error_and_pointer_escaping():
 
 def test_json_schema_several_required_at_root():
     validator = compile_json_schema(json.dumps(ORDER_SCHEMA))
-    exc = _errors(validator, {})
+    exc = errors_of(validator, {})
     assert [(e["path"], e["validator"], e["message"]) for e in exc.errors] == [
         ("", "required", "'customer' is a required property"),
         ("", "required", "'items' is a required property"),
@@ -251,7 +242,7 @@ def test_yaml_schema_validates_csv_rows():
     )
     assert validator.kind == "jsonschema"
     rows = parse_body(b"sku,qty\nA,1\nB,x\n", "text/csv")
-    exc = _errors(validator, rows)
+    exc = errors_of(validator, rows)
     assert exc.errors == [
         {"path": "/1/qty", "message": "'x' does not match '^[0-9]+$'", "validator": "pattern"}
     ]
@@ -302,7 +293,7 @@ def test_local_references_work():
             }
         )
     )
-    exc = _errors(validator, {"qty": 0, "n": {"code": 1}, "via_anchor": "x", "meta": {"type": 1}})
+    exc = errors_of(validator, {"qty": 0, "n": {"code": 1}, "via_anchor": "x", "meta": {"type": 1}})
     assert [(e["path"], e["validator"]) for e in exc.errors] == [
         ("/meta/type", "anyOf"),
         ("/n/code", "type"),
@@ -352,7 +343,7 @@ def test_recursion_during_validation_is_one_error():
     payload = []
     for _ in range(5000):
         payload = [payload]
-    exc = _errors(validator, payload)
+    exc = errors_of(validator, payload)
     assert exc.message == "Request body does not match the schema (1 error)."
     assert exc.errors == [{"path": "", "message": "nesting too deep", "validator": "depth"}]
 
@@ -364,147 +355,6 @@ def test_max_json_depth_validates_without_recursion_error():
 
 
 # --- XSD -------------------------------------------------------------------------
-
-ORDER_XSD = """<?xml version="1.0" encoding="UTF-8"?>
-<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
-  <xs:element name="order">
-    <xs:complexType>
-      <xs:sequence>
-        <xs:element name="qty" type="xs:positiveInteger" maxOccurs="unbounded"/>
-        <xs:element name="ref" type="xs:string"/>
-      </xs:sequence>
-      <xs:attribute name="id" type="xs:int" use="required"/>
-    </xs:complexType>
-  </xs:element>
-</xs:schema>
-"""
-
-
-def test_xsd_accepts_valid_document():
-    validator = compile_xsd(ORDER_XSD)
-    assert isinstance(validator, XsdValidator)
-    assert validator.kind == "xsd"
-    assert validator.source == ORDER_XSD
-    assert validator.validate(parse_xml(b'<order id="1"><qty>2</qty><ref>A</ref></order>')) is None
-
-
-def test_xsd_lists_errors_with_lines():
-    validator = compile_xsd(ORDER_XSD)
-    root = parse_xml(b'<order id="x">\n  <qty>0</qty>\n  <qty>3</qty>\n  <bad/>\n</order>')
-    exc = _errors(validator, root)
-    assert exc.message == "Request body does not match the schema (3 errors)."
-    assert exc.errors == [
-        {
-            "path": "/order",
-            "line": 1,
-            "message": "Element 'order', attribute 'id': 'x' is not a valid value of the "
-            "atomic type 'xs:int'.",
-            "validator": "xsd",
-        },
-        {
-            "path": "/order/qty[1]",
-            "line": 2,
-            "message": "Element 'qty': '0' is not a valid value of the atomic type "
-            "'xs:positiveInteger'.",
-            "validator": "xsd",
-        },
-        {
-            "path": "/order/bad",
-            "line": 4,
-            "message": "Element 'bad': This element is not expected. "
-            "Expected is one of ( qty, ref ).",
-            "validator": "xsd",
-        },
-    ]
-
-
-def test_xsd_validator_is_safe_across_threads():
-    validator = compile_xsd(ORDER_XSD)
-    good = parse_xml(b'<order id="1"><qty>2</qty><ref>A</ref></order>')
-    bad = parse_xml(b'<order id="1"><qty>0</qty><ref>A</ref></order>')
-    failures = []
-
-    def work(index):
-        for _ in range(50):
-            try:
-                validator.validate(bad if index % 2 else good)
-                if index % 2:
-                    failures.append("bad document accepted")
-            except RequestValidationError as exc:
-                if not index % 2 or [e["line"] for e in exc.errors] != [1]:
-                    failures.append(exc.errors)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
-
-
-@pytest.mark.parametrize("element", ["include", "import", "redefine", "override"])
-def test_xsd_external_documents_refused(element, tmp_path):
-    other = tmp_path / "other.xsd"
-    other.write_text(ORDER_XSD)
-    text = (
-        '<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema">\n'
-        f'  <xsd:{element} schemaLocation="file://{other}"/>\n'
-        "</xsd:schema>"
-    )
-    with pytest.raises(SchemaError) as info:
-        compile_xsd(text)
-    assert str(info.value).startswith(
-        f"XSD includes/imports are not allowed (xs:{element} at line 2)"
-    )
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        '<!DOCTYPE xs:schema [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + ORDER_XSD[38:],
-        ORDER_XSD.replace("<xs:schema", '<!ENTITY x "y"><xs:schema'),
-    ],
-)
-def test_xsd_dtd_refused(text):
-    with pytest.raises(SchemaError) as info:
-        compile_xsd(text)
-    assert str(info.value) == "DTDs are not allowed in XSD schemas."
-
-
-def test_xsd_dtd_in_utf16_bytes_refused():
-    text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r><r/>'.encode("utf-16")
-    with pytest.raises(SchemaError) as info:
-        compile_xsd(text)
-    assert str(info.value) == "DTDs are not allowed in XSD schemas."
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (
-            ORDER_XSD.replace("</xs:sequence>", ""),
-            "Invalid XSD: Opening and ending tag mismatch: sequence line 5 and complexType "
-            "(line 10, column 22).",
-        ),
-        (
-            ORDER_XSD.replace("xs:positiveInteger", "xs:nope"),
-            "Invalid XSD: element decl. 'qty', attribute 'type': The QName value "
-            "'{http://www.w3.org/2001/XMLSchema}nope' does not resolve to a(n) type "
-            "definition. (line 6)",
-        ),
-        (
-            "<order/>",
-            "Invalid XSD: The XML document 'in_memory_buffer' is not a schema document.",
-        ),
-    ],
-)
-def test_xsd_invalid_refused_with_line(text, message):
-    with pytest.raises(SchemaError) as info:
-        compile_xsd(text)
-    assert str(info.value) == message
-
-
-# --- Entry points ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("text", [None, "", "   \n\t"])

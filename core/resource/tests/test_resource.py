@@ -6,9 +6,9 @@ import datetime
 import pytest
 from jsonschema import Draft202012Validator
 
-from core.errors import BadRequest, RequestValidationError
-from core.openapi import build_document
-from core.resource_query import (
+from core.openapi.document import build_document
+from core.request.errors import BadRequest, RequestValidationError
+from core.resource.query import (
     PreconditionFailed,
     ResourceSpec,
     check_match,
@@ -17,7 +17,7 @@ from core.resource_query import (
     link_header,
     none_match,
 )
-from core.resource_values import (
+from core.resource.values import (
     field_meta,
     from_json,
     parse_datetime,

@@ -1,14 +1,14 @@
 import pytest
 from werkzeug.routing import Map, Rule
 
-from core.route_overlap import (
+from core.routing.route_overlap import (
     RuleIndex,
     first_segment_is_static,
     overlap,
     segments_of_parsed,
     segments_of_rule,
 )
-from core.routes import parse_route
+from core.routing.routes import parse_route
 
 
 def ours(route):

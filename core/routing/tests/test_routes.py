@@ -1,7 +1,7 @@
 import pytest
 
-from core.router import Router
-from core.routes import (
+from core.routing.router import Router
+from core.routing.routes import (
     RouteError,
     normalize_route,
     parse_route,
