@@ -1,7 +1,7 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Endpoints as code: export to and import from the YAML format of
-``core/endpoints_yaml.py``.
+``core/as_code/yaml_format.py``.
 
 The import resolves the file's references (users by login, groups by XML id,
 companies by name) without inventing any, then applies the plan with the ORM,

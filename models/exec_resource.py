@@ -5,7 +5,7 @@ API from configuration alone (no snippet).
 
 This file holds the configuration (fields, save-time checks, the snapshot
 taken at sync). What a request asks for is parsed and checked by the pure
-``core/resource_*`` modules; the ORM work of each request is in
+``core/resource/`` modules; the ORM work of each request is in
 ``resource_handler.py``. The hooks are the same as every mode's:
 ``_validate_exec__resource``, ``_compile_exec__resource``,
 ``_handle_exec__resource``.

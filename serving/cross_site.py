@@ -7,7 +7,7 @@ Odoo's session cookie has no ``SameSite`` attribute, so a page of another
 site can make the victim's browser send it with a form POST: session
 endpoints refuse unsafe cross-site calls unless they carry Odoo's CSRF
 token (the decision itself, headers in and verdict out, is pure Python in
-``core/origin.py``). CORS is deny-by-default: the caller's origin is echoed
+``core/request/origin.py``). CORS is deny-by-default: the caller's origin is echoed
 only when an endpoint of the path allows it.
 """
 
@@ -22,7 +22,7 @@ class CrossSiteChecks:
 
     def _check_csrf(self, compiled):
         """Refuse, before the body is read, an unsafe request that needs a
-        CSRF token and has no valid one; see ``core/origin.py``.
+        CSRF token and has no valid one; see ``core/request/origin.py``.
 
         A token is needed when the endpoint's ``csrf`` flag asks for it
         always, and on session endpoints when the browser says the caller is

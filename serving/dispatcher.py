@@ -13,7 +13,7 @@ parsing (400), JSON-RPC envelope, schema (400), the snippet, the response.
 
 Every failure is raised, never returned, so ``odoo.http`` rolls the whole
 transaction back, and :meth:`handle_error` renders it through the single
-error contract of ``core/errors.py``.
+error contract of ``core/request/errors.py``.
 
 Odoo may run ``dispatch`` more than once for one request: after a
 serialization failure (``odoo.service.model.retrying``) and when a

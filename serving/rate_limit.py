@@ -9,7 +9,7 @@ row of (endpoint, period, caller, window) that returns the new count. Each
 caller has its own row, so callers never wait for each other, and no row is
 updated by every request of the database. A process claims several hits at
 once for a large limit and serves the next requests from them without a round
-trip (``core/ratelimit.py``: never more than the limit, at least 90 % of it).
+trip (``core/request/ratelimit.py``: never more than the limit, at least 90 % of it).
 Windows are numbered on the database clock, so servers with drifting clocks
 agree. The table is UNLOGGED (counters need no crash safety, and skip the
 WAL); rows of finished windows are deleted by each process at most once a

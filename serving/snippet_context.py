@@ -3,7 +3,7 @@
 """The evaluation context of code snippets, built from ``core.snippet.VARIABLES``.
 
 The names a snippet sees are declared once, with their documentation, in
-``core/snippet.py``; this module gives them their Odoo values. A test checks
+``core/request/snippet.py``; this module gives them their Odoo values. A test checks
 that both lists agree, so the form's Code Help can never drift from what runs.
 """
 

@@ -1,7 +1,7 @@
 """The shared parts of the OpenAPI document: security schemes, the error
-components (which mirror ``core/errors.py``) and the introduction.
+components (which mirror ``core/request/errors.py``) and the introduction.
 
-Pure Python, no Odoo import; ``core/openapi.py`` assembles the document.
+Pure Python, no Odoo import; ``core/openapi/document.py`` assembles the document.
 """
 
 BEARER_SCHEME = "bearerAuth"
@@ -47,7 +47,7 @@ ANY_VALUE_COMPONENT = {
     "items": {"$ref": f"#/components/schemas/{ANY_VALUE_SCHEMA}"},
 }
 
-#: The shared error components; they mirror ``core/errors.py``.
+#: The shared error components; they mirror ``core/request/errors.py``.
 ERROR_COMPONENTS = {
     ERROR_SCHEMA: {
         "type": "object",

@@ -6,11 +6,11 @@ is a contract for what a caller gets now. Everything a caller can observe is
 described from the same sources the pipeline uses:
 
 * paths and path parameters from the route's werkzeug converters
-  (``core/routes.py``), with the types and bounds the converters enforce;
+  (``core/routing/routes.py``), with the types and bounds the converters enforce;
 * request bodies from the endpoint's content type and request schema (JSON
   Schema in JSON or YAML, hoisted into ``components/schemas`` with its local
   ``$ref`` rewritten; an XSD attached as the ``x-xsd`` extension);
-* one shared error schema matching ``core/errors.py`` (``error_body`` and,
+* one shared error schema matching ``core/request/errors.py`` (``error_body`` and,
   for ``json`` routes, ``jsonrpc_error``), referenced by every error status
   the pipeline can return for the operation;
 * security schemes for the ``bearer`` and ``user_endpoint`` auth types.

@@ -1,7 +1,7 @@
 """One OpenAPI operation per published endpoint: parameters, security,
 request body, success and error responses.
 
-Pure Python, no Odoo import; ``core/openapi.py`` walks the endpoints and
+Pure Python, no Odoo import; ``core/openapi/document.py`` walks the endpoints and
 calls :class:`OperationBuilder` for each.
 """
 

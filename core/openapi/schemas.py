@@ -3,7 +3,7 @@ route's werkzeug converters, request and response schemas (JSON or YAML,
 hoisted into ``components/schemas``), the root element of an XSD and the
 success statuses a snippet sets literally.
 
-Pure Python, no Odoo import; ``core/openapi_operations.py`` uses these to
+Pure Python, no Odoo import; ``core/openapi/operations.py`` uses these to
 describe operations.
 """
 

@@ -9,7 +9,7 @@ entities, network access), which is the root of billion laughs and XXE.
 
 Pure Python (werkzeug's header parser and lxml only), so the rules are
 unit-tested without Odoo; every failure is one of the errors of
-``core/errors.py`` and reaches the caller as a 400, 413 or 415.
+``core/request/errors.py`` and reaches the caller as a 400, 413 or 415.
 """
 
 import codecs

@@ -99,3 +99,31 @@ def test_importing_all_of_core_loads_no_odoo():
     ).stdout
     assert out.strip() == "[]"
     assert len(names) >= 25
+
+
+ADDON = CORE.parent
+
+
+def tracked_python_files():
+    out = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ADDON, capture_output=True, text=True, check=False
+    ).stdout.split()
+    return out or [str(p.relative_to(ADDON)) for p in ADDON.rglob("*.py")]
+
+
+def test_addon_root_holds_no_loose_modules():
+    loose = sorted(p.name for p in ADDON.glob("*.py"))
+    assert loose == ["__init__.py", "__manifest__.py"]
+
+
+def test_modules_keep_to_one_concern_in_size():
+    """About 400 lines a module and 500 a test module (a little slack)."""
+    too_long = {}
+    for name in tracked_python_files():
+        if name.startswith("static/"):
+            continue
+        limit = 520 if "test" in name else 420
+        lines = (ADDON / name).read_text().count("\n")
+        if lines > limit:
+            too_long[name] = lines
+    assert too_long == {}

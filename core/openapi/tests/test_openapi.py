@@ -367,7 +367,7 @@ def test_response_schema_documents_the_payload():
 
 
 def test_error_schema_matches_the_real_error_bodies():
-    """Bodies rendered by core/errors.py, the module the dispatcher uses."""
+    """Bodies rendered by core/request/errors.py, the module the dispatcher uses."""
     doc = document(config(), config(2, "/api/rpc", "POST", route_type="json"))
     plain = validator_for(doc, {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"})
     envelope = validator_for(doc, {"$ref": f"#/components/schemas/{JSONRPC_ERROR_SCHEMA}"})
