@@ -13,7 +13,8 @@
     "depends": ["base", "web"],
     # Both modules define the model endpoint.endpoint.
     "excludes": ["endpoint"],
-    "external_dependencies": {"python": ["jsonschema", "yaml", "prometheus_client"]},
+    # PyPI names (Odoo 19 checks them with importlib.metadata).
+    "external_dependencies": {"python": ["jsonschema", "PyYAML", "prometheus-client"]},
     "data": [
         "security/ir.model.access.csv",
         "data/server_actions.xml",

@@ -63,7 +63,13 @@ class RestEndpointCommand(Command):
 
     def run(self, cmdargs):
         args, odoo_args = self._parser().parse_known_args(cmdargs)
-        odoo_args = ["-d", args.database] + (["-c", args.config] if args.config else []) + odoo_args
+        # No HTTP server here: like Odoo's own commands (i18n, module, populate),
+        # which also keeps Odoo from warning that --http-interface is missing.
+        odoo_args = (
+            ["-d", args.database, "--no-http"]
+            + (["-c", args.config] if args.config else [])
+            + odoo_args
+        )
         config.parse_config(odoo_args, setup_logging=True)
         registry = Registry(args.database)
         if args.action == "export":

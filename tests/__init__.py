@@ -20,6 +20,7 @@ from . import (
     test_pipeline,
     test_pipeline_auth,
     test_rate_limit,
+    test_readme,
     test_registry,
     test_resource,
     test_retry,

@@ -27,7 +27,7 @@ from odoo.tools import SQL, config
 from ..controllers.openapi import document_bytes
 
 
-def odoo_command(*args, db, stdin=None, check=True):
+def odoo_command(*args, db, stdin=None, check=True, no_http=True):
     """``python -m odoo --addons-path=... ARGS`` with this test's database
     options; returns the completed process."""
     root = os.path.dirname(os.path.dirname(odoo.release.__file__))
@@ -36,7 +36,7 @@ def odoo_command(*args, db, stdin=None, check=True):
         PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
     )
     cmd = [sys.executable, "-m", "odoo", f"--addons-path={','.join(config['addons_path'])}"]
-    cmd += [*args, "-d", db, "--log-level=warn", "--no-http"]
+    cmd += [*args, "-d", db, "--log-level=warn"] + (["--no-http"] if no_http else [])
     for option in ("db_host", "db_port", "db_user", "db_password"):
         if config[option]:
             cmd.append(f"--{option}={config[option]}")

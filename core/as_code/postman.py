@@ -198,7 +198,7 @@ def collection(document, name=None, base_url=None):
                 "key": BEARER_VAR,
                 "value": "",
                 "type": "string",
-                "description": "An Odoo API key (Preferences, Account Security, New API Key).",
+                "description": "An Odoo API key (Preferences > Security tab > Add API Key).",
             },
         ],
     }

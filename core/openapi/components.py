@@ -10,8 +10,8 @@ SECURITY_SCHEMES = {
     BEARER_SCHEME: {
         "type": "http",
         "scheme": "bearer",
-        "description": "An Odoo API key (user preferences, Account Security, "
-        "New API Key), sent as 'Authorization: Bearer <key>'.",
+        "description": "An Odoo API key (Preferences > Security tab > Add API Key), "
+        "sent as 'Authorization: Bearer <key>'.",
     },
     SESSION_SCHEME: {
         "type": "apiKey",
