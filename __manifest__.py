@@ -23,6 +23,7 @@
         "views/openapi_views.xml",
         "wizard/endpoint_import_wizard_views.xml",
         "views/endpoint_log_views.xml",
+        "views/endpoint_stat_views.xml",
         "wizard/endpoint_apikey_wizard_views.xml",
     ],
     "demo": ["demo/endpoint_demo.xml"],

@@ -8,6 +8,7 @@ from . import (
     endpoint_log,
     endpoint_operations,
     endpoint_publish,
+    endpoint_stat,
     endpoint_try_it,
     exec_code,
     exec_resource,

@@ -6,7 +6,7 @@ of the user an endpoint runs as, which the request pipeline re-checks."""
 
 import re
 
-from odoo import SUPERUSER_ID, api, models, tools
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..core.request import schema as core_schema
@@ -23,8 +23,24 @@ def _route_key(route):
     return _PLACEHOLDER_NAME_RE.sub(lambda m: f"<{m.group(1) or ''}>", route)
 
 
+#: The order the list shows methods in.
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
 class EndpointEndpoint(models.Model):
     _inherit = "endpoint.endpoint"
+
+    served_methods = fields.Char(
+        string="Methods",
+        compute="_compute_served_methods",
+        help="What the endpoint serves once published (a model resource serves several).",
+    )
+
+    @api.depends("route", "request_method", "exec_mode")
+    def _compute_served_methods(self):
+        for rec in self:
+            methods = {method for _route, method in rec._served_bindings() if method}
+            rec.served_methods = ", ".join(m for m in _METHOD_ORDER if m in methods)
 
     # ------------------------------------------------------------------
     # Checks

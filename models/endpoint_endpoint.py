@@ -46,6 +46,11 @@ SERVING_FIELDS = (
     "rate_limit_period",
 )
 
+#: Fields that only document an endpoint (OpenAPI, Postman, the log's label):
+#: a change reaches the published snapshot at once, without a sync
+#: (``endpoint_publish._publish_documentation``): callers are served the same.
+DOC_FIELDS = ("name", "summary", "description", "route_group")
+
 BODY_METHODS = core_body.BODY_METHODS
 
 #: Written by the sync only (in SQL, see ``endpoint_publish._publish``): what
@@ -277,6 +282,8 @@ class EndpointEndpoint(models.Model):
         res = super().write(vals)
         if vals.get("registry_sync"):
             self._publish()
+        elif any(f in vals for f in DOC_FIELDS):
+            self._publish_documentation()
         return res
 
     def copy_data(self, default=None):

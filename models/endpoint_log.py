@@ -17,6 +17,7 @@ from ..serving import rate_limit
 from ..serving.params import int_param
 
 RETENTION_PARAM = "rest_endpoint.log_retention_days"
+STATUS_CLASSES = [("1xx", "1xx"), ("2xx", "2xx"), ("3xx", "3xx"), ("4xx", "4xx"), ("5xx", "5xx")]
 DEFAULT_RETENTION_DAYS = 30
 
 
@@ -33,13 +34,13 @@ class EndpointLog(models.Model):
     path = fields.Char(readonly=True)
     status = fields.Integer(readonly=True, aggregator=False)
     status_class = fields.Selection(
-        [("1xx", "1xx"), ("2xx", "2xx"), ("3xx", "3xx"), ("4xx", "4xx"), ("5xx", "5xx")],
+        STATUS_CLASSES,
         string="Status class",
         readonly=True,
         index=True,
     )
     is_error = fields.Boolean(compute="_compute_is_error", search="_search_is_error")
-    duration_ms = fields.Float(string="Duration (ms)", readonly=True, aggregator="avg")
+    duration_ms = fields.Float(string="Average duration (ms)", readonly=True, aggregator="avg")
     duration_max_ms = fields.Float(
         string="Max duration (ms)",
         readonly=True,
@@ -94,5 +95,6 @@ class EndpointLog(models.Model):
             limit = fields.Datetime.now() - timedelta(days=days)
             self.env.cr.execute(SQL("DELETE FROM endpoint_log WHERE create_date < %s", limit))
             deleted = self.env.cr.rowcount
+            self.env["endpoint.stat"]._purge(limit.replace(minute=0, second=0, microsecond=0))
         self.env.cr.execute(rate_limit.DELETE_EXPIRED)
         return deleted

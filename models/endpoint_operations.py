@@ -4,11 +4,8 @@
 and API key scope settings, the smart button of the last 24 hours, and the
 tables behind the limits."""
 
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 from ..serving import metrics
 from ..serving.auth import SCOPE_RE
@@ -48,23 +45,23 @@ class EndpointEndpoint(models.Model):
                 )
 
     def _compute_calls_24h(self):
-        counts = {}
-        if self.ids:
-            since = fields.Datetime.now() - timedelta(hours=24)
-            self.env.cr.execute(
-                SQL(
-                    "SELECT endpoint_id, count(*), count(*) FILTER (WHERE status >= 400)"
-                    " FROM endpoint_log WHERE endpoint_id = ANY(%s) AND create_date >= %s"
-                    " GROUP BY endpoint_id",
-                    self.ids,
-                    since,
-                )
-            )
-            counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        # The call counters (endpoint.stat), not the log rows: by default only
+        # errors are logged, and every call is counted whatever the log level.
+        Stat = self.env["endpoint.stat"]
+        totals = Stat._totals(self.ids, Stat._since_24h())
         for rec in self:
-            total, errors = counts.get(rec.id, (0, 0))
+            total, errors = totals.get(rec.id, (0, 0))
             rec.calls_24h = total
             rec.error_rate_24h = 100.0 * errors / total if total else 0.0
+
+    def action_view_calls(self):
+        """The smart button: this endpoint's calls per hour, last 24 hours."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("rest_endpoint.endpoint_stat_action")
+        action["domain"] = [("endpoint_id", "=", self.id)]
+        action["context"] = {"search_default_last_24h": 1}
+        action["display_name"] = self.env._("Calls of %s", self.name)
+        return action
 
     def action_view_logs(self):
         self.ensure_one()

@@ -17,6 +17,7 @@ from odoo.tools import SQL
 from ..core.routing import routes as core_routes
 from ..serving import key_stamp, route_guard
 from ..serving.registry import LOG_TABLE, STATE_SEQUENCE, STATE_TABLE
+from .endpoint_endpoint import DOC_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -119,16 +120,45 @@ class EndpointEndpoint(models.Model):
             ", ".join(f"{r.request_method} {r.route}" for r in self[:10]),
         )
 
+    def _publish_documentation(self):
+        """Write the documentation fields of the published ones among these
+        records into their published snapshot, with a new registry version
+        (every process reloads them, and the OpenAPI document is cached per
+        version); nothing else of the snapshot changes, so an endpoint out of
+        sync keeps serving what was published."""
+        published = self.filtered("published_config")
+        if not published:
+            return
+        published.flush_recordset(list(DOC_FIELDS))
+        version = self._bump_version(published.ids)
+        docs = [json.dumps(rec._documentation_snapshot()) for rec in published]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE endpoint_endpoint e SET published_config = e.published_config"
+                " || v.doc::jsonb, published_version = %s"
+                " FROM unnest(%s::integer[], %s::text[]) AS v(id, doc) WHERE e.id = v.id",
+                version,
+                published.ids,
+                docs,
+            )
+        )
+        published.invalidate_recordset(["published_config", "published_version"])
+
+    def _documentation_snapshot(self):
+        return {
+            "name": self.name,
+            "summary": self.summary or "",
+            "description": self.description or "",
+            "route_group": self.route_group or "",
+        }
+
     def _published_snapshot(self):
         """Everything needed to serve (and document) the endpoint, frozen."""
         self.ensure_one()
         return {
             "id": self.id,
-            "name": self.name,
-            "summary": self.summary or "",
-            "description": self.description or "",
+            **self._documentation_snapshot(),
             "route": self.route,
-            "route_group": self.route_group or "",
             "route_type": self.route_type,
             "method": self.request_method,
             "auth_type": self.auth_type,

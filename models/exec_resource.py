@@ -196,6 +196,10 @@ class EndpointEndpoint(models.Model):
             raise ValidationError(self.env._("The resource domain must be a list."))
         return [list(t) if isinstance(t, tuple) else t for t in domain]
 
+    @api.depends(*RESOURCE_FIELDS)
+    def _compute_served_methods(self):
+        return super()._compute_served_methods()
+
     def _served_bindings(self):
         if self.exec_mode != "resource":
             return super()._served_bindings()

@@ -368,6 +368,8 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
             metrics.observe_request(db, compiled.name if compiled else "", method, status, elapsed)
         except Exception:  # the call is answered; metrics never break it
             _logger.exception("Could not record the metrics of %s %s", method, path)
+        if compiled is not None and registry is not None:
+            request_log.count(registry, compiled.id, status)
         if row is not None and registry is not None:
             request_log.save(registry, row, self.started)
 

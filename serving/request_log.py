@@ -23,6 +23,7 @@ cursor, through the same :func:`write`.
 """
 
 import atexit
+import collections
 import datetime
 import logging
 import os
@@ -42,6 +43,8 @@ DEFAULT_BODY_SIZE = 4096
 
 #: Rows of the requests served under Odoo's test runner, written by the test.
 PENDING = []
+#: The same for the call counters: a (endpoint id, hour, status class) per call.
+PENDING_CALLS = []
 _pending_lock = threading.Lock()
 
 _INSERT = """
@@ -64,6 +67,61 @@ _INSERT = """
 
 _INSERT_MANY = _INSERT[: _INSERT.index("VALUES")] + "VALUES %s"
 _TEMPLATE = _INSERT[_INSERT.index("VALUES") + len("VALUES") :].strip()
+
+
+# Every answered call adds one to its (endpoint, hour, status class) counter
+# (``endpoint.stat``), whatever the endpoint's log level. The writer adds up
+# its queue first, so a batch upserts each counter once, in key order (two
+# processes never wait on each other's rows in opposite orders). An
+# endpoint deleted meanwhile is skipped (the join).
+_COUNT_MANY = """
+    INSERT INTO endpoint_stat AS s (endpoint_id, hour, status_class, calls, errors)
+    SELECT v.endpoint_id, v.hour, v.status_class, v.calls, v.errors
+    FROM (VALUES %s) AS v (endpoint_id, hour, status_class, calls, errors)
+    JOIN endpoint_endpoint e ON e.id = v.endpoint_id
+    ORDER BY v.endpoint_id, v.hour, v.status_class
+    ON CONFLICT (endpoint_id, hour, status_class)
+    DO UPDATE SET calls = s.calls + EXCLUDED.calls, errors = s.errors + EXCLUDED.errors
+"""  # constant SQL; every value is a parameter
+_COUNT_TEMPLATE = (
+    "(%(endpoint_id)s::integer, %(hour)s::timestamp, %(status_class)s::varchar,"
+    " %(calls)s::integer, %(errors)s::integer)"
+)
+_COUNT_ONE = _COUNT_MANY.replace("VALUES %s", "VALUES " + _COUNT_TEMPLATE)
+
+
+def count(registry, endpoint_id, status):
+    """Count one answered call of ``endpoint_id`` (called once the response
+    is sent, like :func:`save`)."""
+    hour = datetime.datetime.now(datetime.UTC).replace(
+        tzinfo=None, minute=0, second=0, microsecond=0
+    )
+    key = (endpoint_id, hour, status_class(status))
+    if odoo_module.current_test:
+        with _pending_lock:
+            PENDING_CALLS.append(key)
+        return
+    writer.count(registry.db_name, key)
+
+
+def count_rows(keys):
+    """The counter rows of ``keys`` (one per call), added up, in key order."""
+    return [
+        {
+            "endpoint_id": endpoint_id,
+            "hour": hour,
+            "status_class": klass,
+            "calls": calls,
+            "errors": calls if klass in ("4xx", "5xx") else 0,
+        }
+        for (endpoint_id, hour, klass), calls in sorted(collections.Counter(keys).items())
+    ]
+
+
+def write_counts(cr, keys):
+    """Add the calls ``keys`` to their counters with ``cr`` (the caller commits)."""
+    for row in count_rows(keys):
+        cr.execute(_COUNT_ONE, row)
 
 
 def wanted(compiled, status):
@@ -152,15 +210,26 @@ class _Writer:
     def __init__(self):
         self._lock = threading.Condition()
         self._queue = {}  # dbname -> [row]
+        self._calls = {}  # dbname -> [(endpoint id, hour, status class)]
         self._pid = None
+
+    def _start(self):
+        """Under the lock: the thread of this process (first use, or a
+        forked worker that inherited the parent's state)."""
+        if self._pid != os.getpid():
+            self._pid, self._queue, self._calls = os.getpid(), {}, {}
+            thread = threading.Thread(target=self._run, name="rest_endpoint.log", daemon=True)
+            thread.start()
+            atexit.register(self.flush)
+
+    def count(self, dbname, key):
+        with self._lock:
+            self._start()
+            self._calls.setdefault(dbname, []).append(key)
 
     def add(self, dbname, row):
         with self._lock:
-            if self._pid != os.getpid():  # first row, or a forked worker
-                self._pid, self._queue = os.getpid(), {}
-                thread = threading.Thread(target=self._run, name="rest_endpoint.log", daemon=True)
-                thread.start()
-                atexit.register(self.flush)
+            self._start()
             rows = self._queue.setdefault(dbname, [])
             rows.append(row)
             if len(rows) >= self.batch:
@@ -175,6 +244,12 @@ class _Writer:
     def flush(self):
         with self._lock:
             queue, self._queue = self._queue, {}
+            calls, self._calls = self._calls, {}
+        for dbname, keys in calls.items():
+            try:
+                side_sql.execute_many(dbname, _COUNT_MANY, _COUNT_TEMPLATE, count_rows(keys))
+            except Exception:  # never let the counters break the worker
+                _logger.exception("Could not count %d call(s) of %s", len(keys), dbname)
         for dbname, rows in queue.items():
             try:
                 side_sql.execute_many(dbname, _INSERT_MANY, _TEMPLATE, rows)
@@ -185,16 +260,20 @@ class _Writer:
 writer = _Writer()
 
 
-def flush_pending(cr, expected=0, timeout=5.0):
-    """Tests: wait until at least ``expected`` rows are pending (the server
-    thread adds them just after sending the response), then write them all
-    with ``cr``; return how many were written."""
+def flush_pending(cr, expected=0, timeout=5.0, calls=0):
+    """Tests: wait until at least ``expected`` rows and ``calls`` counted
+    calls are pending (the server thread adds them just after sending the
+    response), then write them all with ``cr``; return how many rows were
+    written."""
     deadline = time.monotonic() + timeout
-    while len(PENDING) < expected and time.monotonic() < deadline:
+    while (len(PENDING) < expected or len(PENDING_CALLS) < calls) and (time.monotonic() < deadline):
         time.sleep(0.005)
     with _pending_lock:
         rows = PENDING[:]
         PENDING.clear()
+        keys = PENDING_CALLS[:]
+        PENDING_CALLS.clear()
+    write_counts(cr, keys)
     write(cr, rows)
     return len(rows)
 
@@ -202,3 +281,4 @@ def flush_pending(cr, expected=0, timeout=5.0):
 def forget_pending():
     with _pending_lock:
         PENDING.clear()
+        PENDING_CALLS.clear()

@@ -2,6 +2,7 @@ from . import (
     test_as_code,
     test_as_code_cli,
     test_backoffice,
+    test_backoffice_stats,
     test_bearer_cache,
     test_concurrency,
     test_demo,

@@ -293,7 +293,7 @@ class TestViews(EndpointCase):
     def test_list_columns_and_search(self):
         arch = self._arch("list")
         columns = [f.get("name") for f in arch.iter("field") if f.get("column_invisible") != "1"]
-        for name in ("name", "route", "request_method", "route_type", "auth_type", "route_group"):
+        for name in ("name", "route", "served_methods", "route_type", "auth_type", "route_group"):
             self.assertIn(name, columns)
         badge = arch.find(".//field[@name='sync_state']")
         self.assertEqual(badge.get("widget"), "badge")

@@ -137,9 +137,15 @@ class TestRequestLog(OperationsCase):
             "UPDATE endpoint_log SET create_date = %s WHERE id = %s",
             [fields.Datetime.now() - timedelta(days=31), old.id],
         )
+        # the call counters go with the same retention
+        old_hour = (fields.Datetime.now() - timedelta(days=31)).replace(minute=0, second=0)
+        request_log.write_counts(self.env.cr, [(endpoint.id, old_hour, "2xx")])
+        Stat = self.env["endpoint.stat"]
+        self.assertEqual(Stat.search_count([("endpoint_id", "=", endpoint.id)]), 2)
         self.env["endpoint.log"]._cron_purge()
         self.assertFalse(old.exists())
         self.assertTrue(recent.exists())
+        self.assertEqual(Stat.search_count([("endpoint_id", "=", endpoint.id)]), 1)
         self.env["ir.config_parameter"].sudo().set_param("rest_endpoint.log_retention_days", "0")
         self.env.cr.execute(
             "UPDATE endpoint_log SET create_date = %s WHERE id = %s",
@@ -160,7 +166,7 @@ class TestRequestLog(OperationsCase):
         endpoint.invalidate_recordset(["calls_24h", "error_rate_24h"])
         self.assertEqual(endpoint.calls_24h, 2)
         self.assertEqual(endpoint.error_rate_24h, 50.0)
-        action = endpoint.action_view_logs()
+        action = endpoint.action_view_calls()
         self.assertEqual(action["domain"], [("endpoint_id", "=", endpoint.id)])
         self.assertTrue(action["view_mode"].startswith("graph"))
 

@@ -1,7 +1,7 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""The request log in the browser: the graph is the first view and draws the
-rows (static/tests/tours/request_log_tour.js). The test takes a screenshot of
+"""The calls in the browser: the graph is the first view of Endpoint Calls
+and draws the call counters (static/tests/tours/request_log_tour.js). The test takes a screenshot of
 it; with REST_ENDPOINT_SCREENSHOTS=1 it also replaces
 static/description/endpoint_log_graph.png (the README's picture)."""
 
@@ -26,7 +26,7 @@ SCREENSHOT = os.path.join(
 @tagged("post_install", "-at_install")
 class TestRequestLogBrowser(EndpointCase):
     def _traffic(self):
-        """Real calls, then rows spread over the last hours (as a day of
+        """Real calls, then counters spread over the last hours (as a day of
         traffic would leave them)."""
         orders = self.make_endpoint(
             name="Mobile: orders", route="/api/mobile/orders", log_requests="all"
@@ -42,42 +42,19 @@ class TestRequestLogBrowser(EndpointCase):
             self.request("GET", "/api/mobile/orders")
             self.request("GET", "/api/mobile/customer", key=self.api_key)
         self.request("GET", "/api/mobile/customer")  # 401
-        request_log.flush_pending(self.env.cr, 7)
+        request_log.flush_pending(self.env.cr, 7, calls=7)
         now = fields.Datetime.now()
-        rows = []
+        calls = []
         for hour in range(1, 9):
+            at = (now - timedelta(hours=hour)).replace(minute=0, second=0, microsecond=0)
             for endpoint, ok, client_errors, server_errors in (
                 (orders, 12 + 3 * (hour % 4), hour % 3, hour == 5),
                 (customer, 6 + 2 * (hour % 3), 1 + hour % 2, 0),
             ):
                 for status, count in ((200, ok), (401, client_errors), (500, server_errors)):
-                    for i in range(int(count)):
-                        rows.append(
-                            {
-                                "endpoint_id": endpoint.id,
-                                "method": "GET",
-                                "path": endpoint.route,
-                                "status": status,
-                                "status_class": request_log.status_class(status),
-                                "duration_ms": 3.0 + (i % 7),
-                                "logged_at": now,
-                                "user_id": self.api_user.id,
-                                "api_key_id": None,
-                                "remote_addr": "203.0.113.7",
-                                "error_message": None if status < 400 else "failed",
-                                "request_headers": None,
-                                "request_body": None,
-                                "response_headers": None,
-                                "response_body": None,
-                            }
-                        )
-            request_log.write(self.env.cr, rows)
-            self.env.cr.execute(
-                "UPDATE endpoint_log SET create_date = %s WHERE id IN"
-                " (SELECT id FROM endpoint_log ORDER BY id DESC LIMIT %s)",
-                [now - timedelta(hours=hour, minutes=10), len(rows)],
-            )
-            rows = []
+                    klass = request_log.status_class(status)
+                    calls += [(endpoint.id, at, klass)] * int(count)
+        request_log.write_counts(self.env.cr, calls)
 
     def test_graph_is_the_first_view_with_data(self):
         self._traffic()

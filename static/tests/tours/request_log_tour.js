@@ -1,7 +1,7 @@
 /* Copyright 2026 rest_endpoint authors
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0). */
-// An administrator opens the request log: the graph (requests per hour,
-// stacked by status class) is the first view, drawn from real rows.
+// An administrator opens Endpoint Calls: the graph (calls per hour, stacked
+// by status class) is the first view, drawn from the call counters.
 // tests/test_operations_browser.py runs it and takes the screenshot.
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
@@ -16,16 +16,16 @@ registry.category("web_tour.tours").add("rest_endpoint_request_log", {
             run: "click",
         },
         {
-            content: "Open the request log",
-            trigger: 'a[data-menu-xmlid="rest_endpoint.endpoint_log_menu"]',
+            content: "Open the endpoint calls",
+            trigger: 'a[data-menu-xmlid="rest_endpoint.endpoint_stat_menu"]',
             run: "click",
         },
         {
-            content: "The graph view opens first: requests per hour, stacked by status class",
+            content: "The graph view opens first: calls per hour, stacked by status class",
             trigger: ".o_graph_view .o_graph_renderer canvas",
             run() {
                 if (document.querySelector(".o_view_sample_data")) {
-                    throw new Error("The graph shows sample data, not the log");
+                    throw new Error("The graph shows sample data, not the counters");
                 }
                 const chart = window.Chart.getChart(this.anchor);
                 const labels = chart.data.datasets.map((dataset) => dataset.label);
