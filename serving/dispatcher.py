@@ -255,7 +255,10 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
             envelope = core_body.parse_json(self._request_body())
         except Exception:  # an error is already being answered
             return None
-        return envelope.get("id") if isinstance(envelope, dict) else None
+        request_id = envelope.get("id") if isinstance(envelope, dict) else None
+        # only an id the envelope may carry comes back (the document says so)
+        valid = isinstance(request_id, str | int | float) and not isinstance(request_id, bool)
+        return request_id if valid else None
 
     def _make_response(self, compiled, result):
         normalized = core_snippet.normalize_result(

@@ -20,6 +20,7 @@ from . import (
     test_params,
     test_pipeline,
     test_pipeline_auth,
+    test_postman_newman,
     test_rate_limit,
     test_readme,
     test_registry,

@@ -2,5 +2,6 @@
 (``yaml_format``), the import plan and its diff (``diff``), and the Postman
 collection v2.1 built from the OpenAPI document (``postman``).
 
-Pure Python: may import ``core.routing`` and PyYAML/jsonschema.
+Pure Python: may import ``core.routing``, ``core.request`` (the example values
+that pass a schema) and PyYAML/jsonschema.
 """

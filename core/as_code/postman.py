@@ -3,9 +3,17 @@
 App developers import it in Postman (or run it with newman) and get one
 request per operation, grouped in one folder per route group (the OpenAPI
 tags), with the path parameters as Postman path variables, an example body
-built from the request schema, and two collection variables: ``baseUrl``
-(the server of the document) and ``bearerKey`` (the Odoo API key, sent as
-``Authorization: Bearer`` by every bearer endpoint).
+that passes the request schema (the media's or schema's own example first,
+see ``core/request/examples.py``), a test script asserting the documented
+status and JSON schema (``postman_scripts.py``), and collection variables:
+``baseUrl`` (the server of the document), ``bearerKey`` (the Odoo API key,
+sent as ``Authorization: Bearer`` by every bearer endpoint) and one per
+record path: ``<collection path>_<parameter>``, set by the create (POST) on
+the collection path when it runs, else the id the exporting server gave
+(``path_values``: a record that exists there).
+
+In a folder, creates run first and deletes last, so a run reads, updates and
+deletes the record it created instead of existing data.
 
 The collection is derived from the OpenAPI document only, so it describes
 exactly what the document does: the published endpoints.
@@ -15,6 +23,9 @@ import copy
 import json
 import re
 from urllib.parse import urljoin
+
+from ..request import examples as valid_examples
+from . import postman_scripts
 
 SCHEMA_URL = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 BASE_URL_VAR = "baseUrl"
@@ -81,7 +92,8 @@ def example(document, schema, depth=0):
     return {"string": "", "integer": 0, "number": 0, "boolean": False}.get(kind)
 
 
-def _url(path, operation, document):
+def _url(path, operation, document, values):
+    """The Postman URL; ``values``: {parameter: value or '{{variable}}'}."""
     segments = [
         _PARAM_RE.sub(lambda m: ":" + m.group(1), part) for part in path.strip("/").split("/")
     ]
@@ -89,7 +101,9 @@ def _url(path, operation, document):
     for parameter in operation.get("parameters", ()):
         if parameter.get("in") != "path":
             continue
-        value = example(document, parameter.get("schema", {}))
+        value = values.get(parameter["name"])
+        if value is None:
+            value = valid_examples.example(parameter.get("schema", {}), document)
         variable = {"key": parameter["name"], "value": "" if value is None else str(value)}
         if parameter.get("description"):
             variable["description"] = parameter["description"]
@@ -104,6 +118,16 @@ def _url(path, operation, document):
     return url
 
 
+def _valid_example(document, media):
+    """The media's example, else one that passes its schema, else the
+    placeholder of :func:`example`."""
+    if "example" in media:
+        return copy.deepcopy(media["example"])
+    schema = media.get("schema", {})
+    value = valid_examples.example(schema, document)
+    return example(document, schema) if value is None else value
+
+
 def _body(operation, document, headers):
     content = (operation.get("requestBody") or {}).get("content") or {}
     if not content:
@@ -112,24 +136,27 @@ def _body(operation, document, headers):
     headers.append({"key": "Content-Type", "value": media_type})
     schema = media.get("schema", {})
     if media_type == "application/x-www-form-urlencoded":
-        value = example(document, schema)
+        value = _valid_example(document, media)
         fields = value.items() if isinstance(value, dict) else ()
         return {
             "mode": "urlencoded",
             "urlencoded": [{"key": k, "value": "" if v is None else str(v)} for k, v in fields],
         }
     if media_type == "application/json":
-        value = example(document, schema)
+        value = _valid_example(document, media)
         raw = json.dumps({} if value is None else value, indent=2, ensure_ascii=False)
         return {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}
     if media_type == "application/xml":
+        if isinstance(media.get("example"), str):
+            raw = media["example"]
+            return {"mode": "raw", "raw": raw, "options": {"raw": {"language": "xml"}}}
         root = (schema.get("xml") or {}).get("name") or "root"
         raw = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n</{root}>\n'
         return {"mode": "raw", "raw": raw, "options": {"raw": {"language": "xml"}}}
     return {"mode": "raw", "raw": "", "options": {"raw": {"language": "text"}}}
 
 
-def _item(path, method, operation, document):
+def _item(path, method, operation, document, values, keeps_id):
     headers = []
     body = _body(operation, document, headers)
     schemes = [name for requirement in operation.get("security", ()) for name in requirement]
@@ -138,7 +165,7 @@ def _item(path, method, operation, document):
     request = {
         "method": method.upper(),
         "header": headers,
-        "url": _url(path, operation, document),
+        "url": _url(path, operation, document, values),
         "auth": BEARER_AUTH if bearer else NO_AUTH,
     }
     description = "\n\n".join(
@@ -153,6 +180,15 @@ def _item(path, method, operation, document):
         "name": operation.get("summary") or f"{method.upper()} {path}",
         "request": request,
         "response": [],
+        "event": [
+            {
+                "listen": "test",
+                "script": {
+                    "type": "text/javascript",
+                    "exec": postman_scripts.test_script(document, operation, keeps_id),
+                },
+            }
+        ],
     }
 
 
@@ -163,24 +199,79 @@ def _auth_note(schemes, scheme_defs):
     return ""
 
 
-def collection(document, name=None, base_url=None):
+def _record_variables(document, path_values):
+    """{(path, parameter): variable} for the record paths whose collection
+    path has a create, and the variables with their initial values."""
+    paths = document.get("paths", {})
+    chained, variables = {}, []
+    for path in paths:
+        match = re.fullmatch(r"(.*)/\{([^}/]+)\}", path)
+        if not match or "post" not in paths.get(match.group(1) or "/", {}):
+            continue
+        parent, parameter = match.groups()
+        name = re.sub(r"\W+", "_", parent.strip("/")) + "_" + parameter
+        chained[(path, parameter)] = name
+        if name not in {v["key"] for v in variables}:
+            value = (path_values or {}).get(path, {}).get(parameter)
+            variables.append(
+                {
+                    "key": name,
+                    "value": "" if value is None else str(value),
+                    "type": "string",
+                    "description": f"The id of a record of {parent}: the last one the "
+                    "create request made, else one that existed when exported.",
+                }
+            )
+    return chained, variables
+
+
+_RUN_ORDER = {"post": 0, "get": 1, "put": 2, "patch": 3, "delete": 5}
+
+
+def _run_order(entry):
+    index, path, method = entry
+    creates = method == "post" and "{" not in path
+    return (0 if creates else _RUN_ORDER.get(method, 4) + 1, index)
+
+
+def collection(document, name=None, base_url=None, path_values=None):
     """The Postman v2.1 collection (a dict) of an OpenAPI 3 ``document``.
 
     ``base_url`` is the server's absolute URL: Postman resolves no relative
-    server URL, and the document's is relative (``/``) on purpose."""
+    server URL, and the document's is relative (``/``) on purpose.
+    ``path_values``: {path: {parameter: value}}, ids of records that exist
+    on the exporting server."""
     info = document.get("info", {})
-    folders, loose = {}, []
+    chained, record_variables = _record_variables(document, path_values)
+    creates = {}
+    for (path, _parameter), variable in chained.items():
+        creates[path.rsplit("/", 1)[0] or "/"] = variable
+    entries = []
     for path, operations in document.get("paths", {}).items():
         for method in _METHODS:
-            operation = operations.get(method)
-            if operation is None:
-                continue
-            item = _item(path, method, operation, document)
-            tags = operation.get("tags") or ()
-            if tags:
-                folders.setdefault(tags[0], []).append(item)
-            else:
-                loose.append(item)
+            if method in operations:
+                entries.append((len(entries), path, method))
+    entries.sort(key=_run_order)
+    summaries = {}
+    for _index, path, method in entries:
+        summary = document["paths"][path][method].get("summary")
+        summaries[summary] = summaries.get(summary, 0) + 1
+    folders, loose = {}, []
+    for _index, path, method in entries:
+        operation = document["paths"][path][method]
+        values = dict((path_values or {}).get(path, {}))
+        for (chained_path, parameter), variable in chained.items():
+            if chained_path == path:
+                values[parameter] = "{{" + variable + "}}"
+        keeps_id = creates.get(path) if method == "post" else None
+        item = _item(path, method, operation, document, values, keeps_id)
+        if summaries.get(operation.get("summary"), 0) > 1:
+            item["name"] = f"{item['name']} ({method.upper()})"  # PUT and PATCH apart
+        tags = operation.get("tags") or ()
+        if tags:
+            folders.setdefault(tags[0], []).append(item)
+        else:
+            loose.append(item)
     items = [{"name": tag, "item": folders[tag]} for tag in sorted(folders)] + loose
     servers = document.get("servers") or [{"url": ""}]
     base_url = urljoin(base_url or "", servers[0]["url"]) if base_url else servers[0]["url"]
@@ -200,6 +291,7 @@ def collection(document, name=None, base_url=None):
                 "type": "string",
                 "description": "An Odoo API key (Preferences > Security tab > Add API Key).",
             },
+            *record_variables,
         ],
     }
     if info.get("description"):

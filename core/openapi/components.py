@@ -27,6 +27,8 @@ ERROR_SCHEMA = "Error"
 VIOLATION_SCHEMA = "ValidationViolation"
 JSONRPC_ERROR_SCHEMA = "JsonRpcError"
 ANY_VALUE_SCHEMA = "AnyValue"
+#: What a JSON-RPC id may be (the server refuses any other with a 400).
+JSONRPC_ID_TYPES = ["string", "number", "null"]
 
 #: PostgreSQL text cannot hold U+0000, so the server refuses it anywhere a
 #: caller sends text (body, keys, form fields, URL) with a 400: every string a
@@ -41,6 +43,9 @@ HAS_NUL_PATTERN = "\\x00"
 ANY_VALUE_COMPONENT = {
     "description": "Any JSON value in which no string (object keys included) holds "
     "the NUL character U+0000, which the server refuses (400).",
+    # Every JSON type, spelled out: client generators type a schema without
+    # "type" as an object only (openapi-typescript), or not at all.
+    "type": ["object", "array", "string", "number", "boolean", "null"],
     "pattern": NUL_FREE_PATTERN,
     "propertyNames": {"pattern": NUL_FREE_PATTERN},
     "additionalProperties": {"$ref": f"#/components/schemas/{ANY_VALUE_SCHEMA}"},
@@ -105,7 +110,10 @@ ERROR_COMPONENTS = {
         "required": ["jsonrpc", "id", "error"],
         "properties": {
             "jsonrpc": {"const": "2.0"},
-            "id": {"description": "The id of the request (null when it could not be read)."},
+            "id": {
+                "type": JSONRPC_ID_TYPES,
+                "description": "The id of the request (null when it could not be read).",
+            },
             "error": {
                 "type": "object",
                 "required": ["code", "message", "data"],

@@ -8,12 +8,15 @@ calls :class:`OperationBuilder` for each.
 import copy
 import re
 
+from ..request import examples
+from . import xsd_schema
 from .components import (
     ANY_VALUE_COMPONENT,
     ANY_VALUE_SCHEMA,
     ERROR_COMPONENTS,
     ERROR_SCHEMA,
     JSONRPC_ERROR_SCHEMA,
+    JSONRPC_ID_TYPES,
     NUL_FREE_PATTERN,
     SECURITY_BY_AUTH,
 )
@@ -192,7 +195,7 @@ class OperationBuilder:
                 "method": {"type": "string", "default": "call"},
                 # What the server accepts and echoes (JSON-RPC 2.0: a string, a
                 # number or null; never a boolean, an array or an object).
-                "id": {"type": ["string", "number", "null"]},
+                "id": {"type": list(JSONRPC_ID_TYPES)},
                 "params": params,
             },
         }
@@ -220,7 +223,13 @@ class OperationBuilder:
         root = xsd_root_element(xsd)
         if root:
             schema["xml"] = {"name": root}
-        return {"schema": schema, "x-xsd": xsd}
+        media = {"schema": schema, "x-xsd": xsd}
+        # An example body the XSD accepts, from the schema derived from it.
+        derived, _notes = xsd_schema.xsd_schema(xsd)
+        value = examples.example(derived) if derived else None
+        if value is not None:
+            media["example"] = xsd_schema.to_xml(derived, value)
+        return media
 
     # Responses ---------------------------------------------------------------
 
@@ -240,7 +249,10 @@ class OperationBuilder:
                     "required": ["jsonrpc", "id", "result"],
                     "properties": {
                         "jsonrpc": {"const": "2.0"},
-                        "id": {"description": "The id of the request."},
+                        "id": {
+                            "type": list(JSONRPC_ID_TYPES),
+                            "description": "The id of the request.",
+                        },
                         "result": payload_schema,
                     },
                 }

@@ -17,7 +17,7 @@ ALLOWED = {
     "routing": set(),
     "resource": {"request"},
     "openapi": {"request", "routing", "resource"},
-    "as_code": {"routing"},
+    "as_code": {"routing", "request"},
 }
 
 

@@ -54,7 +54,11 @@ def test_collection_is_valid_v2_1(validator):
     errors = sorted(validator.iter_errors(result), key=str)
     assert not errors, [e.message for e in errors]
     assert result["info"]["schema"] == SCHEMA_URL
-    assert {v["key"] for v in result["variable"]} == {"baseUrl", BEARER_VAR}
+    assert {v["key"] for v in result["variable"]} == {
+        "baseUrl",
+        BEARER_VAR,
+        "api_customer_customer_id",
+    }
     assert result["variable"][0]["value"] == SERVER
     # One folder per route group, the others at the top level.
     folder = next(i for i in result["item"] if i["name"] == "mobile")
@@ -103,3 +107,83 @@ def test_base_url_is_absolute_when_the_document_is_relative():
     result = collection(document, base_url="https://erp.example.com/")
     variables = {v["key"]: v["value"] for v in result["variable"]}
     assert variables["baseUrl"] == "https://erp.example.com"
+
+
+RESOURCE_DOC = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/api/things/{id}": {
+            m: {
+                "summary": "Update a thing" if m in ("put", "patch") else f"{m} a thing",
+                "parameters": [{"name": "id", "in": "path", "schema": {"type": "integer"}}],
+                "responses": {"204" if m == "delete" else "200": {"description": "ok"}},
+            }
+            for m in ("delete", "patch", "put", "get")
+        },
+        "/api/things": {
+            "post": {
+                "summary": "Create a thing",
+                "requestBody": {
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/New"}}
+                    }
+                },
+                "responses": {
+                    "201": {
+                        "description": "created",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Any"}}
+                        },
+                    }
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "New": {
+                "type": "object",
+                "required": ["code"],
+                "properties": {"code": {"type": "string", "pattern": "^[A-Z]{3}$"}},
+            },
+            # recursive, with a format Ajv 6 does not know
+            "Any": {
+                "type": "object",
+                "format": "int32",
+                "additionalProperties": {"$ref": "#/components/schemas/Any"},
+            },
+        }
+    },
+}
+
+
+def test_creates_first_deletes_last_and_the_new_id_is_kept(validator):
+    result = collection(RESOURCE_DOC, path_values={"/api/things/{id}": {"id": 42}})
+    assert not list(validator.iter_errors(result))
+    names = [i["name"] for i in result["item"]]
+    assert names == [
+        "Create a thing",
+        "get a thing",
+        "Update a thing (PUT)",
+        "Update a thing (PATCH)",
+        "delete a thing",
+    ]
+    variables = {v["key"]: v["value"] for v in result["variable"]}
+    assert variables["api_things_id"] == "42"  # a record of the exporting database
+    get = result["item"][1]["request"]["url"]["variable"]
+    assert get == [{"key": "id", "value": "{{api_things_id}}"}]
+    create = result["item"][0]
+    assert json.loads(create["request"]["body"]["raw"]) == {"code": "AAA"}
+    script = "\n".join(create["event"][0]["script"]["exec"])
+    assert "pm.expect(pm.response.code).to.be.oneOf([201]);" in script
+    assert 'pm.collectionVariables.set("api_things_id", String(id));' in script
+    schema = json.loads(
+        next(
+            line for line in create["event"][0]["script"]["exec"] if line.startswith("const schema")
+        )[15:-1]
+    )
+    # the reference inlined, its recursion cut to {}, the unknown format dropped
+    assert schema == {"type": "object", "additionalProperties": {}}
+    delete = "\n".join(result["item"][4]["event"][0]["script"]["exec"])
+    assert "oneOf([204])" in delete and "jsonSchema" not in delete
