@@ -50,6 +50,8 @@ PREFLIGHT_MAX_AGE = "86400"
 PREFLIGHT_HEADERS = "Authorization, Content-Type, Accept, X-Odoo-Database, X-CSRF-Token"
 MAX_BODY_PARAM = "rest_endpoint.max_body_size"
 VALIDATE_RESPONSES_PARAM = "rest_endpoint.validate_responses"
+#: The members a JSON-RPC 2.0 request may have; any other is refused (400).
+JSONRPC_MEMBERS = frozenset({"jsonrpc", "method", "params", "id"})
 #: The ``--dev`` feature (``--dev=rest_endpoint_tracebacks``, alone or among
 #: others) that adds the traceback to error bodies (``debug``), for every
 #: caller. Only this explicit opt-in does: a server started with
@@ -221,6 +223,7 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         params = envelope.get("params", {}) if envelope_ok else None
         if (
             not envelope_ok
+            or not set(envelope) <= JSONRPC_MEMBERS
             or envelope.get("jsonrpc") != "2.0"
             or not isinstance(params, dict)
             or not isinstance(envelope.get("method", ""), str)
@@ -229,7 +232,7 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
                 "Expected a JSON-RPC 2.0 request: "
                 '{"jsonrpc": "2.0", "method": "call", "params": {...}, "id": 1}; '
                 'the endpoint\'s arguments go in "params" (an object), "method" is a '
-                'string and "id" a string, a number or null.'
+                'string, "id" a string, a number or null, and nothing else.'
             )
         return params
 

@@ -14,6 +14,7 @@ from . import (
     test_openapi_client,
     test_openapi_fuzz,
     test_openapi_served,
+    test_openapi_typescript,
     test_operations,
     test_operations_browser,
     test_operations_servers,

@@ -49,6 +49,8 @@ class TestJsonRoutes(EndpointCase):
             {"jsonrpc": "2.0", "params": [1, 2], "id": 1},
             {"jsonrpc": "1.0", "params": {}, "id": 1},
             [{"jsonrpc": "2.0", "params": {}, "id": 1}],
+            # the documented envelope is exact (client generators type it so)
+            {"jsonrpc": "2.0", "params": {"a": 1, "b": 2}, "id": 1, "extra": True},
         ):
             with self.subTest(envelope=envelope):
                 response = self._call(envelope)

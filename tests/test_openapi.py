@@ -285,7 +285,8 @@ class TestOpenApiDocument(OpenApiCase):
         self.assertFalse(endpoint.registry_sync)
         path, _method, operation = self.operations(self.get_document())[endpoint.id]
         self.assertEqual(path, "/api/oa/v1/thing")
-        self.assertEqual(operation["summary"], "Thing")
+        # the name only documents it: the document has it without a sync
+        self.assertEqual(operation["summary"], "Thing, renamed")
         endpoint.action_sync_registry()
         path, _method, operation = self.operations(self.get_document())[endpoint.id]
         self.assertEqual(path, "/api/oa/v2/thing")

@@ -6,6 +6,7 @@ calls :class:`OperationBuilder` for each.
 """
 
 import copy
+import json
 import re
 
 from ..request import examples
@@ -59,8 +60,11 @@ class OperationBuilder:
         return {"$ref": f"#/components/schemas/{name}"}
 
     def nul_free(self, schema):
-        self.schemas.setdefault(ANY_VALUE_SCHEMA, copy.deepcopy(ANY_VALUE_COMPONENT))
-        return nul_free(schema, f"#/components/schemas/{ANY_VALUE_SCHEMA}")
+        ref = f"#/components/schemas/{ANY_VALUE_SCHEMA}"
+        result = nul_free(schema, ref)
+        if ref in json.dumps(result):  # only when used: its recursion types badly
+            self.schemas.setdefault(ANY_VALUE_SCHEMA, copy.deepcopy(ANY_VALUE_COMPONENT))
+        return result
 
     # The operation -----------------------------------------------------------
 
@@ -198,6 +202,9 @@ class OperationBuilder:
                 "id": {"type": list(JSONRPC_ID_TYPES)},
                 "params": params,
             },
+            # the server refuses other members (400): the envelope is exact,
+            # and client generators type it as such
+            "additionalProperties": False,
         }
         envelope = self.nul_free(envelope)
         return {"required": True, "content": {"application/json": {"schema": envelope}}}

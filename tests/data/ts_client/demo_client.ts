@@ -1,0 +1,110 @@
+// Copyright 2026 rest_endpoint authors
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+// A client of every demo operation, typed end to end by the types
+// openapi-typescript generates from the demo's OpenAPI document (schema.d.ts,
+// written next to this file by tests/test_openapi_typescript.py) and checked
+// with `tsc --strict`: each call's body must type-check as written, and each
+// answer is read into explicit types (an `unknown` or object-only type fails).
+import createClient from "openapi-fetch";
+import type { components, paths } from "./schema";
+
+type RpcId = string | number | null;
+type Customer = { id: number; name: string | null; email: string | null; phone: string | null };
+type ApiError = components["schemas"]["Error"];
+
+const client = createClient<paths>({
+    baseUrl: "http://127.0.0.1:8069",
+    headers: { Authorization: "Bearer KEY" },
+});
+
+function errorMessage(error: ApiError | undefined): string | undefined {
+    return error?.message;
+}
+
+export async function everyDemoOperation(xml: string): Promise<string[]> {
+    const seen: string[] = [];
+
+    // mobile: the hand-written snippets
+    const created = await client.POST("/api/mobile/customer", {
+        body: { name: "Jane Doe", email: "jane@example.com", phone: "+1 555 0101" },
+    });
+    const id: number = created.data ? created.data.data.id : 0;
+    const read = await client.GET("/api/mobile/customer/{customer_id}", {
+        params: { path: { customer_id: id } },
+    });
+    const customer: Customer | undefined = read.data?.data;
+    seen.push(customer?.email ?? "", errorMessage(read.error) ?? "");
+    const updated = await client.PUT("/api/mobile/customer/{customer_id}", {
+        params: { path: { customer_id: id } },
+        body: { phone: "+1 555 0100" },
+    });
+    const phone: string | null | undefined = updated.data?.data.phone;
+    seen.push(phone ?? "");
+    const deleted = await client.DELETE("/api/mobile/customer/{customer_id}", {
+        params: { path: { customer_id: id } },
+    });
+    const deletedId: number | undefined = deleted.data?.data.id;
+    seen.push(String(deletedId));
+
+    // JSON-RPC: the envelope, its params and its answer are typed
+    const rpcId: RpcId = 1;
+    const search = await client.POST("/api/mobile/customer/search", {
+        body: { jsonrpc: "2.0", method: "call", params: { query: "deco", limit: 5 }, id: rpcId },
+    });
+    if (search.data) {
+        const answeredId: RpcId = search.data.id;
+        const count: number = search.data.result.count;
+        const names: (string | null)[] = search.data.result.customers.map((c) => c.name);
+        seen.push(String(answeredId), String(count), ...names.map(String));
+    }
+    if (search.error) {
+        const errorId: RpcId = search.error.id;
+        seen.push(String(errorId));
+    }
+
+    // orders: a body checked by a JSON Schema
+    const order = await client.POST("/api/orders", {
+        body: {
+            reference: "PO-2026-0001",
+            customer: { email: "admin@example.com" },
+            lines: [{ sku: "CHAIR-01", qty: 4, unit_price: 89.5 }],
+        },
+    });
+    const customerId: number | null | undefined = order.data?.data.customer_id;
+    const total: number | undefined = order.data?.data.amount_total;
+    seen.push(String(customerId), String(total));
+
+    // logistics: an XML body, sent as it is
+    const notice = await client.POST("/api/shipments/notice", {
+        body: xml,
+        bodySerializer: (body: string) => body,
+        headers: { "Content-Type": "application/xml" },
+    });
+    const units: number | undefined = notice.data?.data.units;
+    seen.push(String(units));
+
+    // the model resource: list, create, read, update (PUT and PATCH), delete
+    const page = await client.GET("/api/v1/customers", {
+        params: { query: { limit: 5, order: "name desc" } },
+    });
+    const total2: number | undefined = page.data?.meta.total;
+    seen.push(String(total2));
+    const made = await client.POST("/api/v1/customers", {
+        body: { name: "Acme", email: "hello@acme.example" },
+    });
+    const rid: number = made.data ? made.data.data.id : 0;
+    const got = await client.GET("/api/v1/customers/{id}", { params: { path: { id: rid } } });
+    const isCompany: boolean | undefined = got.data?.data.is_company;
+    const put = await client.PUT("/api/v1/customers/{id}", {
+        params: { path: { id: rid } },
+        body: { phone: "+32 2 555 01 00" },
+    });
+    const patched = await client.PATCH("/api/v1/customers/{id}", {
+        params: { path: { id: rid } },
+        body: { city: null },
+    });
+    const city: string | null | undefined = patched.data?.data.city;
+    const removed = await client.DELETE("/api/v1/customers/{id}", { params: { path: { id: rid } } });
+    seen.push(String(isCompany), String(put.response.status), String(city), String(removed.response.status));
+    return seen;
+}
