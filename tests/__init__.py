@@ -7,6 +7,7 @@ from . import (
     test_concurrency,
     test_demo,
     test_errors_http,
+    test_i18n,
     test_install,
     test_json_routes,
     test_multiprocess,
@@ -27,6 +28,7 @@ from . import (
     test_registry,
     test_resource,
     test_retry,
+    test_screenshots,
     test_security,
     test_shadowing,
 )
