@@ -26,6 +26,7 @@ from . import (
     test_rate_limit,
     test_readme,
     test_registry,
+    test_replica,
     test_resource,
     test_retry,
     test_screenshots,
