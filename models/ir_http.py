@@ -19,7 +19,7 @@ from odoo import models
 from odoo.http import request
 
 from ..core.request import errors as core_errors
-from ..serving import auth, key_stamp
+from ..serving import auth, freshness
 from ..serving.dispatcher import RestEndpointDispatcher
 from ..serving.registry import EndpointHandler, Rule, get_table
 
@@ -50,35 +50,49 @@ class IrHttp(models.AbstractModel):
             # loaded the new one (the version is swapped in after the router).
             held = table.version
             hit = table.match(path_info)
-            cr = request.env.cr
-            if cls._takes_bearer_keys(hit, method):
-                # the key stamp comes with the version: no query for the key
-                cr.execute(key_stamp.READ_WITH_VERSION)
-                version, stamp, now = cr.fetchone()
-                request.httprequest.environ[_SEEN] = auth.Seen(cr.dbname, stamp, now)
-                table.refresh(request.env, version)
+            env = request.env
+            # The version and the key stamp (auth.Seen) in one statement: a
+            # bearer request makes no query of its own for its key.
+            state = freshness.read(env)
+            if state.lagging:
+                # on a replica further behind than the bound: the primary's
+                state = freshness.read_primary(env, table)
             else:
-                table.refresh(request.env)
+                freshness.refresh(env, table, state)
             if table.version != held:
                 hit = table.match(path_info)
+            if (
+                state.on_replica
+                and not state.seen.primary
+                and cls._answered_from_primary(table, hit, path_info, method)
+            ):
+                # It must see every sync and revocation committed before it,
+                # whatever the replica lags (see serving/freshness.py).
+                held = table.version
+                state = freshness.read_primary(env, table)
+                if table.version != held:
+                    hit = table.match(path_info)
+            request.httprequest.environ[_SEEN] = state.seen
             if hit is None:
                 if table.is_api_path(path_info):
                     # Answer this 404 (after Odoo's fallbacks) in JSON.
                     request.dispatcher = RestEndpointDispatcher(request)
                 raise
         entry, args = hit
-        handler = EndpointHandler(entry, _compiled_for(entry, method), args)
+        handler = EndpointHandler(entry, _compiled_for(entry, method), args, method)
         return Rule(handler, entry.route, tuple(entry.allowed_methods)), args
 
     @classmethod
-    def _takes_bearer_keys(cls, hit, method):
-        """Whether the endpoint this process has published at the path takes
-        bearer keys: then ``_match`` reads the key stamp (``auth.Seen``) with
-        the version. A public endpoint called with a key pays nothing; if a
-        sync made the endpoint a bearer one meanwhile, ``auth.verify`` reads
-        the stamp by itself."""
-        compiled = hit and _compiled_for(hit[0], method)
-        return compiled is not None and compiled.auth_type == "bearer"
+    def _answered_from_primary(cls, table, hit, path_info, method):
+        """Whether this request's answer must reflect the primary: a
+        read/write endpoint (Odoo serves it there), and the JSON 404 of a
+        path where endpoints live (an endpoint just synced answers at once).
+        Read-only endpoints and Odoo's own 404s are answered by the replica
+        (within the bound, see serving/freshness.py)."""
+        if hit is None:
+            return table.is_api_path(path_info)
+        compiled = _compiled_for(hit[0], method)
+        return compiled is None or not compiled.routing_for(method)["readonly"]
 
     @classmethod
     def _authenticate(cls, endpoint):
@@ -102,11 +116,14 @@ class IrHttp(models.AbstractModel):
             dispatcher = None
         if auth_type == "bearer":
             httprequest = request.httprequest
-            caller = auth.verify(
-                request.env.cr,
-                httprequest.headers.get("Authorization"),
-                httprequest.environ.get(_SEEN),
-            )
+            header, seen = httprequest.headers.get("Authorization"), httprequest.environ.get(_SEEN)
+            if seen is not None and seen.primary and request.env.cr.readonly:
+                # A stamp read on the primary, a request on the replica: a
+                # key not trusted yet is looked up on the primary (auth.Seen).
+                with request.env.registry.cursor() as primary_cr:
+                    caller = auth.verify(primary_cr, header, seen)
+            else:
+                caller = auth.verify(request.env.cr, header, seen)
             uid = caller.uid
             if dispatcher is not None:
                 dispatcher.caller_uid, dispatcher.caller_key_id = uid, caller.key_id

@@ -72,12 +72,19 @@ _Verified = namedtuple("_Verified", "key_id uid scope expires stamp")
 
 class Seen:
     """What ``ir.http._match`` read of the key stamp, and the database's
-    clock, in the statement that reads the published version."""
+    clock, in the statement that reads the published version.
 
-    __slots__ = ("dbname", "now", "stamp")
+    ``primary``: read on the primary for a request whose cursor is on a
+    replica (``freshness.py``). A key then must be looked up on the primary
+    too: a verification is trusted under the stamp it was made under, so
+    the rows it reads must be at least as recent as that stamp (a replica
+    behind it may still hold a revoked key)."""
 
-    def __init__(self, dbname, stamp, now):
+    __slots__ = ("dbname", "now", "primary", "stamp")
+
+    def __init__(self, dbname, stamp, now, primary=False):
         self.dbname, self.stamp, self.now = dbname, stamp, now
+        self.primary = primary
 
 
 def read_seen(cr):

@@ -65,6 +65,12 @@ READ = SQL("SELECT %s FROM %s", _COLUMNS, _STATE)
 READ_WITH_VERSION = SQL("SELECT version, %s FROM %s", _COLUMNS, _STATE)
 
 
+def select_with_version(*extra):
+    """``READ_WITH_VERSION`` with more columns after the stamp and the clock
+    (``SQL`` objects): ``serving/freshness.py`` adds the replica's lag."""
+    return SQL("SELECT version, %s, %s FROM %s", _COLUMNS, SQL(", ").join(extra), _STATE)
+
+
 def install(cr):
     """Add the stamp to the state row and the triggers that renew it (run
     at each install and update: idempotent)."""

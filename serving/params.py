@@ -9,6 +9,8 @@ default. A module of its own, because the dispatcher, the request log and
 the log model all read them and the dispatcher imports the request log.
 """
 
+import math
+
 
 def _get(env, key):
     return env["ir.config_parameter"].sudo().get_param(key)
@@ -27,3 +29,13 @@ def int_param(env, key, default):
         return int(value) if value else default
     except ValueError:
         return default
+
+
+def float_param(env, key, default):
+    """A finite number system parameter; ``default`` when unset or not one."""
+    value = _get(env, key)
+    try:
+        number = float(value) if value else default
+    except ValueError:
+        return default
+    return number if math.isfinite(number) else default

@@ -49,6 +49,7 @@ class CompiledEndpoint:
     """One published record, compiled once per sync in each process."""
 
     __slots__ = (
+        "_routings",
         "api_key_scope",
         "auth_type",
         "bindings",
@@ -106,12 +107,26 @@ class CompiledEndpoint:
         origins = {o.strip() for o in (config.get("cors") or "").split(",") if o.strip()}
         self.cors_any = "*" in origins
         self.cors_origins = frozenset(origins - {"*"})
-        self.routing = _routing(
-            sorted({method for _route, method in self.bindings}),
-            self.route,
-            readonly=bool(config.get("readonly")),
-            stateless=self.auth_type != "user_endpoint",
-        )
+        methods = sorted({method for _route, method in self.bindings})
+        readonly = bool(config.get("readonly"))
+        stateless = self.auth_type != "user_endpoint"
+        self.routing = _routing(methods, self.route, readonly=readonly, stateless=stateless)
+        # Odoo's read-only cursor (the replica, when there is one) per method:
+        # a code endpoint's ``readonly`` flag; a model resource's reads
+        # (list and item GET) always, its writes only with the flag.
+        self._routings = {
+            method: _routing(
+                methods,
+                self.route,
+                readonly=readonly or (self.exec_mode == "resource" and method == "GET"),
+                stateless=stateless,
+            )
+            for method in methods
+        }
+
+    def routing_for(self, method):
+        """The ``routing`` of a request with ``method`` (HEAD: GET's)."""
+        return self._routings.get("GET" if method == "HEAD" else method, self.routing)
 
     def allows_origin(self, origin):
         return bool(origin) and (self.cors_any or origin in self.cors_origins)
@@ -148,12 +163,14 @@ class EndpointHandler:
 
     __slots__ = ("args", "compiled", "entry", "routing")
 
-    def __init__(self, entry, compiled, args):
+    def __init__(self, entry, compiled, args, method=None):
         self.entry = entry
         self.compiled = compiled
         self.args = args
         self.routing = (
-            compiled.routing if compiled else _routing(entry.allowed_methods, entry.route)
+            compiled.routing_for(method)
+            if compiled
+            else _routing(entry.allowed_methods, entry.route)
         )
 
     def __call__(self, **kw):  # Odoo never calls it: our dispatcher does the work

@@ -142,7 +142,6 @@ class PrimaryAndReplica:
             "shared_buffers": "'32MB'",
             # a throw-away cluster: nothing has to survive a crash
             "fsync": "off",
-            "synchronous_commit": "off",
             "wal_level": "replica",
             "max_wal_senders": 4,
             "hot_standby": "on",

@@ -16,6 +16,7 @@ Without the PostgreSQL server binaries the class is skipped, except under
 
 import binascii
 import os
+import tempfile
 import time
 import unittest
 
@@ -32,6 +33,7 @@ MAX_LAG = 2
 SLACK = 15
 CUSTOMERS = "/api/v1/customers"  # the demo resource (bearer, global keys)
 CUSTOMER = "/api/mobile/customer/{}"  # a demo code endpoint (bearer, read/write)
+SNIPPET = "result = {{'payload': {{'v': {}}}}}"
 
 
 class ReplicaServer(OdooServer):
@@ -80,7 +82,9 @@ class TestReplica(BaseCase):
             raise unittest.SkipTest(missing_message())
         cls.pair = PrimaryAndReplica(bindir).start(get_db_name())
         cls.addClassCleanup(cls.pair.stop)
-        cls.server = ReplicaServer(cls.pair, cls.pair.folder).start()
+        # the server's log outlives the clusters' folder (kept, like TwoServersCase's)
+        logdir = tempfile.mkdtemp(prefix="rest_endpoint_replica_server_")
+        cls.server = ReplicaServer(cls.pair, logdir).start()
         cls.addClassCleanup(cls.server.stop)
         cls.server.wait_ready()
         cls.server.login()
@@ -131,6 +135,10 @@ class TestReplica(BaseCase):
         self.server.call_kw("endpoint.endpoint", "action_sync_registry", [[rid]])
         return rid
 
+    def sync(self, rid, vals):
+        self.server.call_kw("endpoint.endpoint", "write", [[rid], vals])
+        self.server.call_kw("endpoint.endpoint", "action_sync_registry", [[rid]])
+
     # -- tests -----------------------------------------------------------------
 
     def test_revoked_key_refused_at_once_on_primary_within_bound_on_replica(self):
@@ -153,16 +161,35 @@ class TestReplica(BaseCase):
         self.assertEqual(self.get(CUSTOMER.format(self.admin_id), key), 401)
 
     def test_sync_served_at_once_on_primary_within_bound_on_replica(self):
-        self.assertEqual(self.get("/api/replica/rw"), 404)  # the table is loaded
+        rw = self.make_endpoint("/api/replica/rw", code_snippet=SNIPPET.format(1))
+        ro = self.make_endpoint("/api/replica/ro", code_snippet=SNIPPET.format(1), readonly=True)
+        self.pair.wait_caught_up()
+        for path in ("/api/replica/rw", "/api/replica/ro"):
+            self.assertEqual(self.server.get(path).json(), {"v": 1})
         self.pair.pause_replay()
-        self.make_endpoint("/api/replica/rw")
-        self.make_endpoint("/api/replica/ro", readonly=True)
+        for rid in (rw, ro):
+            self.sync(rid, {"code_snippet": SNIPPET.format(2)})
+        self.make_endpoint("/api/replica/new")
         self.assertEqual(
-            self.replica("SELECT count(*) FROM endpoint_endpoint WHERE route LIKE '/api/replica%'"),
+            self.replica(
+                "SELECT count(*) FROM endpoint_endpoint WHERE published_config::text"
+                " LIKE %s OR route = '/api/replica/new'",
+                ["%'v': 2%"],
+            ),
             [(0,)],
         )
-        self.assertEqual(self.get("/api/replica/rw"), 200)
-        poll(lambda: self.get("/api/replica/ro"), lambda s: s == 200, "synced read-only endpoint")
+        # served on the primary: the sync at once, a new route too
+        self.assertEqual(self.server.get("/api/replica/rw").json(), {"v": 2})
+        self.assertEqual(self.get("/api/replica/new"), 200)
+        # served from the replica: within the bound
+        poll(
+            lambda: self.server.get("/api/replica/ro").json(),
+            lambda body: body == {"v": 2},
+            "the synced read-only endpoint",
+        )
+        # archived and synced: gone at once
+        self.sync(rw, {"active": False})
+        self.assertEqual(self.get("/api/replica/rw"), 404)
 
     def test_resource_list_is_served_by_the_replica(self):
         key = self.make_key("replica list")
