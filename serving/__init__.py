@@ -6,7 +6,9 @@ import this package). The path of one request to a published endpoint::
     models/ir_http._match       Odoo's routing map first; on a miss:
       registry                  the process's table of published endpoints, brought
                                 up to date from the registry version (one query)
-      key_stamp                 read with that version for bearer endpoints
+      key_stamp                 read with that version (the key stamp)
+      freshness                 on a read replica: both from the primary when the
+                                request runs there or the replica lags too much
       route_guard               (at publish) a route never shadows an Odoo route
     models/ir_http._authenticate
       auth                      bearer keys (trusted while the key stamp holds),
