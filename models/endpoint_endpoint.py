@@ -59,6 +59,11 @@ BODY_METHODS = core_body.BODY_METHODS
 PUBLISHED_FIELDS = ("published_config", "published_version")
 
 
+def media_type(content_type):
+    """The media type of a request content type setting ("" when unset)."""
+    return (content_type or "").split(";")[0].strip()
+
+
 class EndpointEndpoint(models.Model):
     _name = "endpoint.endpoint"
     _description = "REST Endpoint"
@@ -241,7 +246,7 @@ class EndpointEndpoint(models.Model):
             rec.sync_state = "published" if rec.registry_sync else "out_of_sync"
 
     def _media_type(self):
-        return (self.request_content_type or "").split(";")[0].strip()
+        return media_type(self.request_content_type)
 
     # ------------------------------------------------------------------
     # CRUD: out of sync on change, published on registry_sync=True

@@ -17,9 +17,13 @@ from odoo.tools import SQL
 from ..core.routing import routes as core_routes
 from ..serving import key_stamp, route_guard
 from ..serving.registry import LOG_TABLE, STATE_SEQUENCE, STATE_TABLE
-from .endpoint_endpoint import DOC_FIELDS
+from .endpoint_endpoint import DOC_FIELDS, media_type
 
 _logger = logging.getLogger(__name__)
+
+#: Where ``_publish`` leaves the base snapshots of the records it publishes
+#: (``cr.cache``, for the time of the sync).
+_SNAPSHOT_ROWS = "rest_endpoint.snapshot_rows"
 
 
 class EndpointEndpoint(models.Model):
@@ -100,7 +104,17 @@ class EndpointEndpoint(models.Model):
             return
         self.flush_recordset()
         version = self._bump_version(self.ids)
-        configs = [json.dumps(rec._published_snapshot()) if rec.active else None for rec in self]
+        # The base snapshots of all records in one query (no ORM read per
+        # field and record: 1000 records sync in a fraction of the time);
+        # _published_snapshot() (which modes extend) starts from them.
+        cache = self.env.cr.cache
+        rows = cache[_SNAPSHOT_ROWS] = self._snapshot_rows()
+        try:
+            configs = [
+                json.dumps(rec._published_snapshot()) if rows[rec.id][0] else None for rec in self
+            ]
+        finally:
+            cache.pop(_SNAPSHOT_ROWS, None)
         # One statement for all records: syncing 1000 endpoints stays cheap.
         self.env.cr.execute(
             SQL(
@@ -145,6 +159,7 @@ class EndpointEndpoint(models.Model):
         published.invalidate_recordset(["published_config", "published_version"])
 
     def _documentation_snapshot(self):
+        # the same values as _snapshot_rows gives them at a full sync
         return {
             "name": self.name,
             "summary": self.summary or "",
@@ -155,30 +170,70 @@ class EndpointEndpoint(models.Model):
     def _published_snapshot(self):
         """Everything needed to serve (and document) the endpoint, frozen."""
         self.ensure_one()
-        return {
-            "id": self.id,
-            **self._documentation_snapshot(),
-            "route": self.route,
-            "route_type": self.route_type,
-            "method": self.request_method,
-            "auth_type": self.auth_type,
-            "exec_as_user_id": self.exec_as_user_id.id or None,
-            "content_type": self._media_type(),
-            "schema": self.request_content_schema or "",
-            "response_schema": self.response_schema or "",
-            "exec_mode": self.exec_mode,
-            "code": self.code_snippet or "",
-            "company_id": self.company_id.id or None,
-            "csrf": self.csrf,
-            "cors": (self.cors or "").strip(),
-            "readonly": self.readonly,
-            "group_ids": self.allowed_group_ids.ids,
-            "api_key_scope": (self.api_key_scope or "").strip(),
-            "log_requests": self.log_requests,
-            "log_bodies": self.log_bodies,
-            "rate_limit": max(self.rate_limit, 0),
-            "rate_limit_period": max(self.rate_limit_period or 60, 1),
-        }
+        rows = self.env.cr.cache.get(_SNAPSHOT_ROWS)
+        if rows is None or self.id not in rows:
+            self.flush_recordset()
+            rows = self._snapshot_rows()
+        return dict(rows[self.id][1])
+
+    def _snapshot_rows(self):
+        """``(active, base snapshot)`` of each record of ``self`` (flushed),
+        by id: their stored settings read in one query."""
+        groups = self._fields["allowed_group_ids"]
+        self.env.cr.execute(
+            SQL(
+                "SELECT e.id, e.name, e.summary, e.description, e.route, e.route_group,"
+                " e.route_type, e.request_method, e.auth_type, e.exec_as_user_id,"
+                " e.request_content_type, e.request_content_schema, e.response_schema,"
+                " e.exec_mode, e.code_snippet, e.company_id, e.csrf, e.cors, e.readonly,"
+                " e.api_key_scope, e.log_requests, e.log_bodies, e.rate_limit,"
+                " e.rate_limit_period, e.active,"
+                " ARRAY(SELECT r.%s FROM %s r WHERE r.%s = e.id ORDER BY r.%s)"
+                " FROM endpoint_endpoint e WHERE e.id = ANY(%s)",
+                SQL.identifier(groups.column2),
+                SQL.identifier(groups.relation),
+                SQL.identifier(groups.column1),
+                SQL.identifier(groups.column2),
+                self.ids,
+            )
+        )
+        rows = {}
+        for row in self.env.cr.fetchall():
+            (rid, name, summary, description, route, route_group, route_type, method) = row[:8]
+            (auth_type, exec_as, content_type, schema, response_schema, exec_mode) = row[8:14]
+            (code, company_id, csrf, cors, readonly, scope, log_requests) = row[14:21]
+            (log_bodies, rate_limit, rate_limit_period, active, group_ids) = row[21:]
+            rows[rid] = (
+                active,
+                {
+                    "id": rid,
+                    "name": name,
+                    "summary": summary or "",
+                    "description": description or "",
+                    "route": route,
+                    "route_group": route_group or "",
+                    "route_type": route_type,
+                    "method": method,
+                    "auth_type": auth_type,
+                    "exec_as_user_id": exec_as or None,
+                    "content_type": media_type(content_type),
+                    "schema": schema or "",
+                    "response_schema": response_schema or "",
+                    "exec_mode": exec_mode,
+                    "code": code or "",
+                    "company_id": company_id or None,
+                    "csrf": bool(csrf),
+                    "cors": (cors or "").strip(),
+                    "readonly": bool(readonly),
+                    "group_ids": group_ids,
+                    "api_key_scope": (scope or "").strip(),
+                    "log_requests": log_requests,
+                    "log_bodies": bool(log_bodies),
+                    "rate_limit": max(rate_limit or 0, 0),
+                    "rate_limit_period": max(rate_limit_period or 60, 1),
+                },
+            )
+        return rows
 
     # ------------------------------------------------------------------
     # Odoo's routes first, also after modules are installed

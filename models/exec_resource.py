@@ -213,7 +213,7 @@ class EndpointEndpoint(models.Model):
 
     def _published_snapshot(self):
         snapshot = super()._published_snapshot()
-        if self.exec_mode == "resource":
+        if snapshot["exec_mode"] == "resource":  # no ORM read: see _snapshot_rows
             resource = self._resource_snapshot()
             snapshot.update(
                 content_type="application/json",

@@ -202,3 +202,71 @@ class TestRegistrySemantics(EndpointCase):
         self.assertFalse(copy.registry_sync)
         self.assertFalse(copy.published_config)
         self.assertNotEqual(endpoint.copy().route, copy.route)
+
+    def test_snapshot_is_what_the_record_says(self):
+        """The sync reads the records' settings in one query (no ORM read
+        per field): every setting reaches the snapshot, normalized."""
+        groups = self.env.ref("base.group_user") | self.env.ref("base.group_system")
+        company = self.env.company
+        values = {
+            "name": "Snapshot",
+            "summary": "One line",
+            "description": "Longer",
+            "route": "/api/reg/snapshot",
+            "route_group": "reg",
+            "request_method": "POST",
+            "auth_type": "bearer",
+            "request_content_type": "application/json; charset=utf-8",
+            "request_content_schema": '{"type": "object"}',
+            "response_schema": '{"type": "object"}',
+            "code_snippet": "result = {'payload': 1}",
+            "company_id": company.id,
+            "csrf": True,
+            "cors": " https://a.example ",
+            "readonly": True,
+            "allowed_group_ids": [(6, 0, groups.ids)],
+            "api_key_scope": "mobile",
+            "log_requests": "all",
+            "log_bodies": True,
+            "rate_limit": 5,
+            "rate_limit_period": 30,
+        }
+        first = self.make_endpoint(**values)
+        second = self.make_endpoint(route="/api/reg/snapshot2", sync=False, summary=False)
+        (first | second).action_sync_registry()
+        self.assertEqual(
+            first.published_config,
+            {
+                "id": first.id,
+                "name": "Snapshot",
+                "summary": "One line",
+                "description": "Longer",
+                "route": "/api/reg/snapshot",
+                "route_group": "reg",
+                "route_type": "http",
+                "method": "POST",
+                "auth_type": "bearer",
+                "exec_as_user_id": self.api_user.id,
+                "content_type": "application/json",
+                "schema": '{"type": "object"}',
+                "response_schema": '{"type": "object"}',
+                "exec_mode": "code",
+                "code": "result = {'payload': 1}",
+                "company_id": company.id,
+                "csrf": True,
+                "cors": "https://a.example",
+                "readonly": True,
+                "group_ids": sorted(groups.ids),
+                "api_key_scope": "mobile",
+                "log_requests": "all",
+                "log_bodies": True,
+                "rate_limit": 5,
+                "rate_limit_period": 30,
+            },
+        )
+        snapshot = second.published_config
+        self.assertEqual(
+            {k: snapshot[k] for k in ("summary", "content_type", "company_id", "group_ids")},
+            {"summary": "", "content_type": "", "company_id": None, "group_ids": []},
+        )
+        self.assertEqual(second._published_snapshot(), snapshot)  # one record, alone
