@@ -20,6 +20,8 @@ import tempfile
 import time
 import unittest
 
+import requests
+
 from odoo.tests import BaseCase, get_db_name, tagged
 
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
@@ -206,3 +208,32 @@ class TestReplica(BaseCase):
             lambda total: total == 1,
             "the company in the list once replay resumed",
         )
+
+    def test_readonly_endpoint_that_writes_is_served_again_on_the_primary(self):
+        """The replica refuses the write (a hot standby is read-only): Odoo
+        serves the request again on the primary, which writes once; the
+        request is logged once, with what the caller got."""
+        name = "Written through a read-only endpoint"
+        rid = self.make_endpoint(
+            "/api/replica/writes",
+            readonly=True,
+            log_requests="all",
+            request_method="POST",
+            request_content_type="application/json",
+            code_snippet=f"result = {{'payload': {{'id': env['res.partner'].create("
+            f"{{'name': {name!r}}}).id}}}}",
+        )
+        response = requests.post(
+            self.server.base + "/api/replica/writes",
+            headers={"X-Odoo-Database": self.server.db},
+            json={},
+            timeout=20,
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        created = response.json()["id"]
+        self.assertEqual(
+            self.primary("SELECT id FROM res_partner WHERE name = %s", [name]), [(created,)]
+        )
+        logged = "SELECT status FROM endpoint_log WHERE endpoint_id = %s"
+        rows = poll(lambda: self.primary(logged, [rid]), bool, "the request's log row")
+        self.assertEqual(rows, [(200,)])
