@@ -17,11 +17,19 @@ number, which shows whether a request saw every sync committed before it was
 sent). ``soak_check`` checks the database at the end, ``soak_report`` writes
 the report.
 
+With ``--replica`` both servers run on a throw-away primary holding a copy
+of that database and read from a streaming replica of it (``tests/replica.py``,
+``--db_replica_host``): half of the reads are then model resource lists
+(``GET /api/v1/customers``, read-only, served by the replica), the other
+half stay the checked reads above (read/write endpoints, on the primary, so
+they still must see every write and sync acknowledged before them).
+
 Every loop is bounded in count and time; everything started here is stopped
 here.
 """
 
 import argparse
+import importlib.util
 import itertools
 import json
 import os
@@ -37,7 +45,7 @@ from pathlib import Path
 import requests
 import soak_check
 import soak_report
-from benchlib import Odoo, free_port, log, write_results
+from benchlib import REPO, Odoo, free_port, log, write_results
 
 DB = "rest_endpoint_soak"
 SYNC_HEADER = "X-Soak-Sync"
@@ -108,12 +116,13 @@ class Plan:
     max_requests: int
     timeout: float
     run_id: str
+    replica: bool = False  # half of the reads: resource lists on the replica
     counter: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
 @dataclass
 class Record:
-    kind: str  # read / write / create
+    kind: str  # read / write / create / list (resource list, --replica)
     server: int
     target: object  # partner id (read, write) or None
     value: object  # phone or name sent (write, create)
@@ -146,7 +155,10 @@ class Client(threading.Thread):
                 break
             roll = rnd.random() * sum(plan.mix)
             target = value = body = None
-            if roll < plan.mix[0]:
+            if roll < plan.mix[0] and plan.replica and rnd.random() < 0.5:
+                kind, method = "list", "GET"
+                url = f"{base}/api/v1/customers?limit=20"
+            elif roll < plan.mix[0]:
                 kind, method, target = "read", "GET", rnd.choice(plan.pool)
                 url = f"{base}/api/mobile/customer/{target}"
             elif roll < plan.mix[0] + plan.mix[1]:
@@ -181,7 +193,12 @@ class Client(threading.Thread):
         if 200 <= status < 300:
             try:
                 data = json.loads(content)["data"]
-                record.echo = (data.get("id"), data.get("name"), data.get("phone"))
+                if kind == "list":  # a page of companies
+                    record.echo = (len(data), None, None) if isinstance(data, list) else None
+                    if record.echo is None:
+                        raise TypeError("the list is no list")
+                else:
+                    record.echo = (data.get("id"), data.get("name"), data.get("phone"))
                 record.sync = int(sync)
             except (ValueError, KeyError, TypeError) as exc:
                 record.error = f"unreadable answer ({exc}): {content[:200]!r}"
@@ -193,7 +210,7 @@ class Client(threading.Thread):
 class SyncProcess:
     """The third process: an ``odoo shell`` syncing endpoints periodically."""
 
-    def __init__(self, odoo, info, interval, max_seconds, workdir):
+    def __init__(self, odoo, info, interval, max_seconds, workdir, db_args=()):
         self.stop_file = os.path.join(workdir, "stop-sync")
         self.script = SYNC % {
             "get": info["get"],
@@ -204,7 +221,7 @@ class SyncProcess:
             "stop": self.stop_file,
             "header": SYNC_HEADER,
         }
-        self.cmd = odoo.command("shell", "-d", DB, "--no-http", "--log-level=warn")
+        self.cmd = odoo.command("shell", "-d", DB, "--no-http", "--log-level=warn", *db_args)
         self.stderr_path = os.path.join(workdir, "sync-shell.log")
         self.syncs, self.errors, self.result = [], [], None
         self.ready = threading.Event()
@@ -258,6 +275,11 @@ def parse_args():
     parser.add_argument("--timeout", type=float, default=60, help="per request, seconds")
     parser.add_argument("--keep-db", action="store_true", help=f"keep {DB} for inspection")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument(
+        "--replica",
+        action="store_true",
+        help="serve from a throw-away primary and read from its streaming replica",
+    )
     args = parser.parse_args()
     args.mix = tuple(float(x) for x in args.mix.split(","))
     if len(args.mix) != 3 or min(args.mix) < 0 or not sum(args.mix):
@@ -301,8 +323,42 @@ def main():
     odoo.install(DB, "rest_endpoint", demo=True)  # drops a previous soak database
     info = odoo.shell(DB, SETUP % {"shared": args.shared, "pool": 30})
     info["shared"] = {int(k): v for k, v in info["shared"].items()}
+    pair, db_args, replica_args = None, [], []
+    if args.replica:
+        pair, db_args, replica_args = start_replica()
+    try:
+        return run(args, servers, info, workdir, pair, db_args, replica_args)
+    finally:
+        if pair is not None:
+            pair.stop()
+
+
+def start_replica():
+    """A throw-away primary with a copy of the soak database and its
+    streaming replica; Odoo's options for each."""
+    spec = importlib.util.spec_from_file_location("re_replica", REPO / "tests" / "replica.py")
+    replica = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(replica)
+    bindir = replica.find_bindir()
+    if bindir is None:
+        raise SystemExit(replica.missing_message())
+    log("copying the database into a throw-away primary and its replica", "soak")
+    pair = replica.PrimaryAndReplica(bindir).start(DB)
+    primary, standby = pair.primary, pair.replica
+    db_args = [
+        f"--db_host={primary['host']}",
+        f"--db_port={primary['port']}",
+        f"--db_user={primary['user']}",
+    ]
+    replica_args = [f"--db_replica_host={standby['host']}", f"--db_replica_port={standby['port']}"]
+    return pair, db_args, replica_args
+
+
+def run(args, servers, info, workdir, pair, db_args, replica_args):
+    odoo = servers[0]
     rss = soak_check.RssWatch(servers)
-    sync = SyncProcess(odoo, info, args.sync_interval, args.duration + args.timeout + 120, workdir)
+    max_seconds = args.duration + args.timeout + 120
+    sync = SyncProcess(odoo, info, args.sync_interval, max_seconds, workdir, db_args)
     try:
         ports = set()
         while len(ports) < 4:
@@ -311,7 +367,9 @@ def main():
         for n, server in enumerate(servers):
             log(f"starting server {n + 1} on 127.0.0.1:{ports[2 * n]}", "soak")
             server.start_server(
-                ports[2 * n], db_filter=f"^{DB}$", extra_args=[f"--gevent-port={ports[2 * n + 1]}"]
+                ports[2 * n],
+                db_filter=f"^{DB}$",
+                extra_args=[f"--gevent-port={ports[2 * n + 1]}", *db_args, *replica_args],
             )
         rss.sample("boot")
         log("starting the sync shell", "soak")
@@ -327,6 +385,7 @@ def main():
             max_requests=int(args.duration * 2000) + 100,
             timeout=args.timeout,
             run_id=str(int(started)),
+            replica=args.replica,
         )
         log(f"{args.clients} clients for {args.duration:.0f} s; workdir {workdir}", "soak")
         records, stuck = run_load(args, servers, plan, rss)
@@ -336,7 +395,7 @@ def main():
         for server in servers:
             server.stop_server()
     log(f"{len(records)} requests; checking the database", "soak")
-    outcome = soak_check.check(DB, plan, records, sync.syncs)
+    outcome = soak_check.check(DB, plan, records, sync.syncs, pair.primary if pair else None)
     outcome["stuck_clients"] = stuck
     outcome["sync_errors"] = sync.errors
     conflicts, outcome["log_errors"] = soak_check.log_errors([s.logfile for s in servers])

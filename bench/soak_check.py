@@ -18,7 +18,7 @@ from pathlib import Path
 
 import psycopg2
 
-EXPECTED = {"read": 200, "write": 200, "create": 201}
+EXPECTED = {"read": 200, "write": 200, "create": 201, "list": 200}
 
 
 def ok(record):
@@ -121,8 +121,8 @@ class RssWatch:
 # ---------------------------------------------------------------------------
 
 
-def _fetch(db, plan):
-    conn = psycopg2.connect(dbname=db)
+def _fetch(db, plan, params=None):
+    conn = psycopg2.connect(**(params or {"dbname": db}))
     try:
         with conn.cursor() as cr:
             cr.execute(
@@ -264,9 +264,11 @@ def _check_reads(out, plan, reads, writes, syncs):
             )
 
 
-def check(db, plan, records, syncs):
+def check(db, plan, records, syncs, params=None):
+    """``params``: psycopg2's connection parameters (default: ``db`` on
+    libpq's default server)."""
     out = defaultdict(list)
-    created, final = _fetch(db, plan)
+    created, final = _fetch(db, plan, params)
     for r in records:
         if ok(r) and (reason := _bad_answer(r)):
             out["bad_answers"].append(reason)

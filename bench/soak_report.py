@@ -14,6 +14,7 @@ KINDS = (
     ("read", "reads (GET)"),
     ("write", "writes (PUT, shared records)"),
     ("create", "creates (POST)"),
+    ("list", "resource lists (GET, on the replica)"),
 )
 #: (outcome key, label): each must be empty for the run to pass
 CHECKS = (
@@ -87,13 +88,20 @@ def report(args, plan, records, elapsed, outcome, rss, sync):
         f"mixing reads/writes/creates {mix}, the writes all on {len(plan.shared)} shared "
         f"partners with a unique phone each; an `odoo shell` changed and synced the GET and "
         f"PUT endpoints every {args.sync_interval:g} s ({len(sync.syncs)} syncs). The "
-        "database is checked against every answer at the end.",
+        "database is checked against every answer at the end."
+        + (
+            " With `--replica`: both servers on a throw-away primary (a copy of that database)"
+            " reading from its streaming replica (`--db_replica_host`); half of the reads are"
+            " model resource lists, served by the replica."
+            if getattr(args, "replica", False)
+            else ""
+        ),
         "",
         f"**Result: {'FAIL: ' + '; '.join(failures) if failures else 'PASS'}**",
         "",
         "| requests | count | req/s | p50 ms | p99 ms | max ms | statuses |",
         "| --- | --- | --- | --- | --- | --- | --- |",
-        *(_latency_row(label, by_kind[kind], elapsed) for kind, label in KINDS),
+        *(_latency_row(label, by_kind[kind], elapsed) for kind, label in KINDS if by_kind[kind]),
         _latency_row("all", records, elapsed),
         "",
         "| check | count | must be |",
