@@ -11,6 +11,12 @@ checking the registry version (one indexed read), in case another process
 published something. A path with a published route gets a rule of our
 routing type whatever the method, so a wrong method is a JSON 405 with the
 exact ``Allow`` header from our dispatcher, not werkzeug's HTML page.
+
+With a read replica (``--db_replica_host``) ``_match`` runs on the replica's
+cursor: ``serving/freshness.py`` says when the version and the key stamp
+must come from the primary instead (read/write endpoints, JSON 404s, a
+replica lagging more than ``rest_endpoint.replica_max_lag``); which methods
+stay on the replica is each endpoint's ``routing_for(method)``.
 """
 
 from werkzeug.exceptions import NotFound
