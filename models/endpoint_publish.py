@@ -21,6 +21,14 @@ from .endpoint_endpoint import DOC_FIELDS, media_type
 
 _logger = logging.getLogger(__name__)
 
+
+def ids_literal(ids):
+    """Record ids as one array literal (``'{1,2,3}'``, cast to
+    ``integer[]``): psycopg2 sends a list as ``ARRAY[1, 2, 3]``, which
+    PostgreSQL parses element by element (a quarter second for 10,000)."""
+    return "{" + ",".join(str(int(rid)) for rid in ids) + "}"
+
+
 #: Where ``_publish`` leaves the base snapshots of the records it publishes
 #: (``cr.cache``, for the time of the sync).
 _SNAPSHOT_ROWS = "rest_endpoint.snapshot_rows"
@@ -92,7 +100,7 @@ class EndpointEndpoint(models.Model):
                 "INSERT INTO %s (version, record_id) SELECT %s, unnest(%s::integer[])",
                 SQL.identifier(LOG_TABLE),
                 version,
-                list(record_ids),
+                ids_literal(record_ids),
             )
         )
         return version
@@ -110,20 +118,23 @@ class EndpointEndpoint(models.Model):
         cache = self.env.cr.cache
         rows = cache[_SNAPSHOT_ROWS] = self._snapshot_rows()
         try:
-            configs = [
-                json.dumps(rec._published_snapshot()) if rows[rec.id][0] else None for rec in self
+            snapshots = [
+                {"id": rec.id, "config": rec._published_snapshot() if rows[rec.id][0] else None}
+                for rec in self
             ]
         finally:
             cache.pop(_SNAPSHOT_ROWS, None)
-        # One statement for all records: syncing 1000 endpoints stays cheap.
+        # One statement, one JSON parameter for all records (a list would
+        # be sent as an ARRAY[...] of one literal each, which PostgreSQL
+        # parses one by one: over a second for 10,000 endpoints).
         self.env.cr.execute(
             SQL(
-                "UPDATE endpoint_endpoint e SET published_config = v.config::jsonb,"
+                "UPDATE endpoint_endpoint e SET published_config = v.config,"
                 " published_version = %s"
-                " FROM unnest(%s::integer[], %s::text[]) AS v(id, config) WHERE e.id = v.id",
+                " FROM jsonb_to_recordset(%s::jsonb) AS v(id integer, config jsonb)"
+                " WHERE e.id = v.id",
                 version,
-                self.ids,
-                configs,
+                json.dumps(snapshots),
             )
         )
         self.invalidate_recordset(["published_config", "published_version"])
@@ -131,7 +142,7 @@ class EndpointEndpoint(models.Model):
             "Published %d endpoint(s) as registry version %s: %s",
             len(self),
             version,
-            ", ".join(f"{r.request_method} {r.route}" for r in self[:10]),
+            ", ".join(f"{rows[rid][1]['method']} {rows[rid][1]['route']}" for rid in self.ids[:10]),
         )
 
     def _publish_documentation(self):
@@ -189,12 +200,12 @@ class EndpointEndpoint(models.Model):
                 " e.api_key_scope, e.log_requests, e.log_bodies, e.rate_limit,"
                 " e.rate_limit_period, e.active,"
                 " ARRAY(SELECT r.%s FROM %s r WHERE r.%s = e.id ORDER BY r.%s)"
-                " FROM endpoint_endpoint e WHERE e.id = ANY(%s)",
+                " FROM endpoint_endpoint e WHERE e.id = ANY(%s::integer[])",
                 SQL.identifier(groups.column2),
                 SQL.identifier(groups.relation),
                 SQL.identifier(groups.column1),
                 SQL.identifier(groups.column2),
-                self.ids,
+                ids_literal(self.ids),
             )
         )
         rows = {}
