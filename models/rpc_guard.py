@@ -1,10 +1,14 @@
 # Copyright 2026 rest_endpoint authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""No external RPC on endpoint records, for any user, admin included.
+"""No external RPC on the models of this addon, for any user, admin included.
 
 An endpoint runs code on the server: creating or editing one over an API
-would turn a leaked API key or password into remote code execution. So
-endpoints are managed in the back office only.
+would turn a leaked API key or password into remote code execution, and
+reading one (or a preview of an import, or the request log) discloses its
+code, schemas and callers. So every model this addon defines (endpoints,
+the import and API key wizards, the request log, and any model added later)
+is managed in the back office only: :func:`is_guarded` decides it from the
+module that defines the model, not from a list to keep up to date.
 
 Where to refuse: Odoo 19 serves three external protocols, and they meet in
 one place. XML-RPC (``/xmlrpc/2/object``) and JSON-RPC (``/jsonrpc``) call
@@ -26,24 +30,31 @@ Only the last one may call a model marked ``_block_external_rpc``. Any other
 caller gets an AccessError, which each protocol renders its own way (an
 XML-RPC fault, a JSON-RPC error, a JSON-2 403), all with the message below.
 Server-side code (server actions, crons, snippets, other modules) calls the
-ORM directly and is not concerned.
+ORM directly and is not concerned. What this does not cover: an
+administrator's API key can still create and run Odoo's own server actions
+(``ir.actions.server``, Python code), which can do anything, this module's
+models included; such keys should be scoped (``endpoint.apikey.wizard``).
 """
 
-import logging
-
-from odoo import models
 from odoo.exceptions import AccessError
 from odoo.http import request
 from odoo.service import model as service_model
 
-_logger = logging.getLogger(__name__)
+from ..core.request.logsafe import get_logger
+
+_logger = get_logger(__name__)
 
 
-class EndpointEndpoint(models.Model):
-    _inherit = "endpoint.endpoint"
+MODULE = "rest_endpoint"
 
-    #: Read by the guard below: no external RPC on this model.
-    _block_external_rpc = True
+
+def is_guarded(model):
+    """Whether external RPC is refused on ``model``: every model defined by
+    this addon, and any other model that sets ``_block_external_rpc``."""
+    return bool(
+        getattr(model, "_block_external_rpc", False)
+        or getattr(type(model), "_original_module", None) == MODULE
+    )
 
 
 def called_from_web_client():
@@ -61,7 +72,7 @@ def called_from_web_client():
 
 def _guarded(get_public_method):
     def get_public_method_guarded(model, name):
-        if getattr(model, "_block_external_rpc", False) and not called_from_web_client():
+        if is_guarded(model) and not called_from_web_client():
             _logger.warning(
                 "External RPC refused: %s.%s by user #%s", model._name, name, model.env.uid
             )

@@ -10,6 +10,7 @@ from . import (
     test_i18n,
     test_install,
     test_json_routes,
+    test_log_safety,
     test_multiprocess,
     test_openapi,
     test_openapi_client,
@@ -30,6 +31,7 @@ from . import (
     test_resource,
     test_retry,
     test_screenshots,
+    test_rpc_guard,
     test_security,
     test_shadowing,
 )
