@@ -9,17 +9,17 @@ whose stamp changed. See ``registry.py``.
 """
 
 import json
-import logging
 
 from odoo import models
 from odoo.tools import SQL
 
+from ..core.request.logsafe import get_logger
 from ..core.routing import routes as core_routes
 from ..serving import key_stamp, route_guard
 from ..serving.registry import LOG_TABLE, STATE_SEQUENCE, STATE_TABLE
 from .endpoint_endpoint import DOC_FIELDS, media_type
 
-_logger = logging.getLogger(__name__)
+_logger = get_logger(__name__)
 
 
 def ids_literal(ids):

@@ -32,18 +32,35 @@ import traceback
 import werkzeug.exceptions
 
 from odoo.http import Dispatcher, Response
+from odoo.http import request as odoo_request
 from odoo.tools import config
 
 from ..core.request import body as core_body
 from ..core.request import errors as core_errors
 from ..core.request import snippet as core_snippet
+from ..core.request.logsafe import EscapeControls, get_logger
 from . import metrics, rate_limit, request_log
 from .cross_site import CrossSiteChecks
 from .params import int_param, param_enabled
 from .registry import ROUTING_TYPE
 from .snippet_context import build_context
 
-_logger = logging.getLogger(__name__)
+_logger = get_logger(__name__)
+
+
+def _serving_an_endpoint(_record):
+    """Whether the current request is one of ours (see below)."""
+    try:
+        return isinstance(odoo_request.dispatcher, RestEndpointDispatcher)
+    except (RuntimeError, AttributeError):  # no request, or no dispatcher yet
+        return False
+
+
+# Odoo's WSGI entry point logs the message of a UserError or AccessError
+# itself (``odoo.http``), and a snippet's message may quote the caller: the
+# control characters of those lines are escaped too, for our requests only.
+if not any(isinstance(f, EscapeControls) for f in logging.getLogger("odoo.http").filters):
+    logging.getLogger("odoo.http").addFilter(EscapeControls(applies=_serving_an_endpoint))
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 PREFLIGHT_MAX_AGE = "86400"
@@ -340,7 +357,7 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         status = response.status_code
         line = (
             httprequest.method,
-            httprequest.path.replace("\x00", "\\x00"),  # keep logs text
+            httprequest.path,  # the logger escapes control characters
             status,
             self._label(),
             f" ({self.attempts} attempts)" if self.attempts > 1 else "",

@@ -19,14 +19,15 @@ counts: scrape every server (or sum them in Prometheus).
 """
 
 import glob
-import logging
 import os
 import re
 import shutil
 import tempfile
 import threading
 
-_logger = logging.getLogger(__name__)
+from ..core.request.logsafe import get_logger
+
+_logger = get_logger(__name__)
 
 ENV_VAR = "PROMETHEUS_MULTIPROC_DIR"
 DIR_PREFIX = "odoo-rest-endpoint-metrics-"

@@ -39,3 +39,10 @@ def float_param(env, key, default):
     except ValueError:
         return default
     return number if math.isfinite(number) else default
+
+
+def list_param(env, key):
+    """A list system parameter: names separated by commas or spaces,
+    lowercased, as a sorted tuple (empty when unset)."""
+    value = _get(env, key) or ""
+    return tuple(sorted({name for name in value.replace(",", " ").lower().split() if name}))

@@ -19,16 +19,16 @@ A database error while counting lets the request through (logged): the
 limit protects the server, it must not take the API down with it.
 """
 
-import logging
 import time
 
 import psycopg2
 
 from ..core.request import errors as core_errors
 from ..core.request import ratelimit as core_ratelimit
+from ..core.request.logsafe import get_logger
 from .side_sql import Prepared, connections, execute
 
-_logger = logging.getLogger(__name__)
+_logger = get_logger(__name__)
 
 TABLE = "rest_endpoint_rate_counter"
 

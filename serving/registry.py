@@ -20,17 +20,17 @@ every process, on every server sharing the database, sees both at once, and a
 shell, a cron or another server publishing is seen like a back-office click.
 """
 
-import logging
 import threading
 from dataclasses import dataclass
 
 from odoo.tools import SQL
 from odoo.tools.safe_eval import _BUILTINS, _SAFE_OPCODES, check_values
 
+from ..core.request.logsafe import get_logger
 from ..core.request.schema import compile_schema
 from ..core.routing.router import Router
 
-_logger = logging.getLogger(__name__)
+_logger = get_logger(__name__)
 
 STATE_TABLE = "rest_endpoint_registry_state"
 STATE_SEQUENCE = "rest_endpoint_registry_version_seq"

@@ -25,7 +25,6 @@ cursor, through the same :func:`write`.
 import atexit
 import collections
 import datetime
-import logging
 import os
 import threading
 import time
@@ -33,13 +32,17 @@ import time
 from odoo.modules import module as odoo_module
 
 from ..core.request import redact
+from ..core.request.logsafe import escape_controls, get_logger
 from . import side_sql
-from .params import int_param
+from .params import int_param, list_param
 
-_logger = logging.getLogger(__name__)
+_logger = get_logger(__name__)
 
 BODY_SIZE_PARAM = "rest_endpoint.log_body_size"
 DEFAULT_BODY_SIZE = 4096
+#: More name parts that make a header or body field secret (comma-separated),
+#: added to ``redact.SENSITIVE_PARTS``.
+REDACT_NAMES_PARAM = "rest_endpoint.log_redact_names"
 
 #: Rows of the requests served under Odoo's test runner, written by the test.
 PENDING = []
@@ -58,7 +61,8 @@ _INSERT = """
         (SELECT id FROM endpoint_endpoint WHERE id = %(endpoint_id)s),
         %(method)s, %(path)s, %(status)s, %(status_class)s, %(duration_ms)s, %(duration_ms)s,
         (SELECT id FROM res_users WHERE id = %(user_id)s),
-        (SELECT name FROM res_users_apikeys WHERE id = %(api_key_id)s),
+        (SELECT regexp_replace(name, '[\x01-\x1f\x7f-\x9f\u2028\u2029]', '?', 'g')
+           FROM res_users_apikeys WHERE id = %(api_key_id)s),
         %(remote_addr)s, %(error_message)s,
         %(request_headers)s, %(request_body)s, %(response_headers)s, %(response_body)s
     )
@@ -143,33 +147,42 @@ def build(dispatcher, compiled, response, message):
     status = response.status_code
     row = {
         "endpoint_id": compiled.id,
-        "method": httprequest.method,
-        "path": httprequest.path.replace("\x00", "\\x00")[:2048],
+        "method": escape_controls(httprequest.method),
+        "path": escape_controls(httprequest.path)[:2048],
         "status": status,
         "status_class": status_class(status),
         "duration_ms": None,
         "user_id": dispatcher.caller_uid or None,
         "api_key_id": dispatcher.caller_key_id or None,
-        "remote_addr": httprequest.remote_addr,
-        "error_message": (message or None) if status >= 400 else None,
+        "remote_addr": escape_controls(httprequest.remote_addr),
+        "error_message": escape_controls(message or None) if status >= 400 else None,
         "request_headers": None,
         "request_body": None,
         "response_headers": None,
         "response_body": None,
     }
-    if compiled.log_bodies:
+    if compiled.log_bodies or row["error_message"]:
         size = DEFAULT_BODY_SIZE
+        extra = ()
         if request.env:
             size = int_param(request.env, BODY_SIZE_PARAM, DEFAULT_BODY_SIZE)
-        row["request_headers"] = redact.redact_headers(httprequest.headers.items())
+            extra = list_param(request.env, REDACT_NAMES_PARAM)
+        rule = redact.redactor(extra)
+        content_type = httprequest.headers.get("Content-Type")
+        headers = list(httprequest.headers.items())
+        # what the request sent as secrets, to be scrubbed where it is quoted back
+        secrets = rule.secrets(dispatcher._body, content_type, headers)
+        row["error_message"] = rule.scrub(row["error_message"], secrets)
+    if compiled.log_bodies:
+        row["request_headers"] = rule.headers(headers)
         row["request_body"] = redact.truncate(
-            redact.redact_body(dispatcher._body, httprequest.headers.get("Content-Type")), size
+            rule.body(dispatcher._body, content_type, secrets), size
         )
-        row["response_headers"] = redact.redact_headers(response.headers.items())
+        row["response_headers"] = rule.headers(response.headers.items())
         if response.direct_passthrough or not response.is_sequence:
             body = "<streamed response, not kept>"
         else:
-            body = redact.redact_body(response.get_data(), response.headers.get("Content-Type"))
+            body = rule.body(response.get_data(), response.headers.get("Content-Type"), secrets)
         row["response_body"] = redact.truncate(body, size)
     return row
 

@@ -17,7 +17,9 @@ from odoo import exceptions as _exceptions
 from odoo.http import Response
 from odoo.tools import safe_eval
 
-_logger = logging.getLogger("odoo.addons.rest_endpoint.snippet")
+from ..core.request.logsafe import escape_controls, get_logger
+
+_logger = get_logger("odoo.addons.rest_endpoint.snippet")
 
 HASHLIB = safe_eval.wrap_module(
     _hashlib,
@@ -79,7 +81,7 @@ def _make_log(env, compiled):
                 env.cr.dbname,
                 "rest_endpoint",
                 level.upper(),
-                str(message),
+                escape_controls(message),
                 compiled.route,
                 str(compiled.id),
                 compiled.name,

@@ -74,3 +74,69 @@ def test_rate_limit_headers():
         "RateLimit-Reset": "3",
     }
     assert "5 request(s) per 60 second(s)" in ratelimit.refusal(5, 60, 3)
+
+
+def test_one_name_rule_for_headers_and_fields():
+    headers = [
+        ("X-Auth-Token", "h1"),
+        ("X-Access-Token", "h2"),
+        ("Api-Key", "h3"),
+        ("X-Amz-Security-Token", "h4"),
+        ("X-Signature", "h5"),
+        ("X-Session", "h6"),
+        ("Accept", "application/json"),
+    ]
+    text = redact.redact_headers(headers)
+    for secret in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        assert f": {secret}" not in text
+    assert "Accept: application/json" in text
+    body = {"pass": "p", "otp": "1", "card_pin": "2", "cvv": "3", "login": "bob"}
+    out = json.loads(redact.redact_body(json.dumps(body).encode(), "application/json"))
+    assert out == dict.fromkeys(("pass", "otp", "card_pin", "cvv"), redact.REDACTED) | {
+        "login": "bob"
+    }
+
+
+def test_extra_names_from_configuration():
+    rule = redact.redactor(("iban",))
+    assert rule.is_sensitive("customer_IBAN") and not redact.is_sensitive("customer_IBAN")
+    out = rule.headers([("X-Iban", "FR76")])
+    assert "FR76" not in out
+
+
+def test_csv_and_multipart_redacted_by_name():
+    out = redact.redact_body(b"login,password\nbob,S3cret\nann,Other1\n", "text/csv")
+    assert "S3cret" not in out and "Other1" not in out
+    assert out.splitlines()[:2] == ["login,password", "bob,[redacted]"]
+    multipart = (
+        b'--b\r\nContent-Disposition: form-data; name="login"\r\n\r\nbob\r\n'
+        b'--b\r\nContent-Disposition: form-data; name="password"\r\n\r\nS3cret\r\n--b--\r\n'
+    )
+    out = redact.redact_body(multipart, "multipart/form-data; boundary=b")
+    assert "S3cret" not in out and "bob" in out
+
+
+def test_values_quoted_back_are_scrubbed():
+    rule = redact.redactor()
+    request = json.dumps({"login": "bob", "password": "hunter2", "alt": {"pwd": ["Arr4ySecret"]}})
+    secrets = rule.secrets(request.encode(), "application/json", [("X-Auth-Token", "tok-123")])
+    assert {"hunter2", "Arr4ySecret", "tok-123"} <= secrets and "bob" not in secrets
+    response = json.dumps(
+        {
+            "message": "Request body does not match the schema (3 errors).",
+            "errors": [
+                {"path": "/password", "message": "'hunter2' is too short"},
+                {"path": "/alt", "message": "{'pwd': ['Arr4ySecret']} is not valid"},
+                {"path": "/login", "message": "'bob' is too short"},
+            ],
+        }
+    )
+    out = rule.body(response.encode(), "application/json", secrets)
+    assert "hunter2" not in out and "Arr4ySecret" not in out
+    assert "'bob' is too short" in out
+    assert rule.scrub("bad token tok-123", secrets) == "bad token [redacted]"
+    form = rule.secrets(b"login=bob&pass=S3cret", "application/x-www-form-urlencoded")
+    assert form == {"S3cret"}
+    assert rule.secrets(b"login,password\nbob,S3cret\n", "text/csv") == {"S3cret"}
+    # short secrets are not hunted in free text (they are redacted by name)
+    assert rule.secrets(b'{"pin": "7"}', "application/json") == frozenset()
