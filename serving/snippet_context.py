@@ -18,6 +18,7 @@ from odoo.http import Response
 from odoo.tools import safe_eval
 
 from ..core.request.logsafe import escape_controls, get_logger
+from ..core.request.snippet import EndpointValue
 
 _logger = get_logger("odoo.addons.rest_endpoint.snippet")
 
@@ -97,7 +98,8 @@ def build_context(request, compiled, args, payload):
     context = {
         "env": env,
         "user": env.user,
-        "endpoint": env["endpoint.endpoint"].sudo().browse(compiled.id),
+        # a value, never a record: a record readable here would be a sudo one
+        "endpoint": EndpointValue(compiled.config, compiled.version),
         "request": request,
         "params": dict(args),
         "query": _query_dict(httprequest.args),

@@ -141,6 +141,36 @@ class TestAccessErrorDetails(EndpointCase):
         body = self.assertJsonError(response, 403, "odoo.exceptions.AccessError")
         self.assertIn(self.api_user.name, body["message"])
 
+    def test_missing_records_are_generic_like_access_errors(self):
+        """One rule for every ORM error naming records or users: a missing
+        record's text names the model, the ids and the user's id."""
+        missing = self.env["res.partner"].create({"name": "Gone soon"})
+        missing.unlink()
+        self.make_endpoint(route="/api/m/public/<int:pid>", code_snippet=READ_PARTNER)
+        with self.assertLogs("odoo.http", "WARNING") as logs:
+            response = self.request("GET", f"/api/m/public/{missing.id}")
+        body = self.assertJsonError(response, 404, "odoo.exceptions.MissingError")
+        self.assertEqual(body["message"], core_errors.GENERIC_MISSING_MESSAGE)
+        self.assertEqual(body["arguments"], [core_errors.GENERIC_MISSING_MESSAGE, 404])
+        for detail in (f"res.partner({missing.id},)", f"User: {self.api_user.id}"):
+            self.assertNotIn(detail, response.text)
+            self.assertIn(detail, "\n".join(logs.output))  # the server log keeps it
+        # the user the code runs as sees the detail; an author's UserError passes
+        self.make_endpoint(
+            route="/api/m/self/<int:pid>",
+            code_snippet=READ_PARTNER,
+            auth_type="bearer",
+            exec_as_user_id=False,
+        )
+        self.make_endpoint(
+            route="/api/m/author", code_snippet="raise exceptions.UserError('No partner 42')"
+        )
+        with self.assertLogs("odoo.http", "WARNING"):
+            response = self.request("GET", f"/api/m/self/{missing.id}", key=self.api_key)
+            self.assertIn(f"res.partner({missing.id},)", response.json()["message"])
+            response = self.request("GET", "/api/m/author")
+        self.assertEqual(response.json()["message"], "No partner 42")
+
 
 @tagged("post_install", "-at_install")
 class TestCallerDataErrors(EndpointCase):

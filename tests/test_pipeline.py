@@ -106,9 +106,10 @@ class TestHttpRoutes(EndpointCase):
         cases = {
             "raise exceptions.UserError('Bad thing')": (400, "Bad thing"),
             "raise exceptions.ValidationError('Invalid thing')": (400, "Invalid thing"),
-            "raise exceptions.MissingError('Gone')": (404, "Gone"),
-            # a public caller is not the exec-as user: access errors describe
-            # that user's rights, so their text is not shown...
+            # a public caller is not the exec-as user: access and missing
+            # record errors describe that user's rights and records, so their
+            # text is not shown...
+            "raise exceptions.MissingError('Gone')": (404, core_errors.GENERIC_MISSING_MESSAGE),
             "raise exceptions.AccessError('Nope')": (403, core_errors.GENERIC_ACCESS_MESSAGE),
             "env['ir.config_parameter'].search([])": (403, core_errors.GENERIC_ACCESS_MESSAGE),
             # ... a snippet's own 403 text is
@@ -356,6 +357,30 @@ class TestSnippetContract(EndpointCase):
         self.assertLessEqual(set(STATIC_VALUES), set(names))
         for name in names:
             self.assertIn(name, endpoint.code_snippet_docs)
+
+    def test_endpoint_is_a_value_never_a_superuser_record(self):
+        """A public snippet must not reach a superuser environment through
+        ``endpoint`` (it was a sudo record: endpoint.env.su was True)."""
+        self.make_endpoint(
+            route="/api/s/su",
+            code_snippet="users = endpoint.env['res.users'].search([])\n"
+            "result = {'payload': users.mapped('login')}",
+        )
+        with mute_logger(*QUIET):
+            response = self.request("GET", "/api/s/su")
+        self.assertJsonError(response, 500)
+        self.assertNotIn("admin", response.text)
+        endpoint = self.make_endpoint(
+            route="/api/s/me",
+            api_key_scope=False,
+            code_snippet="result = {'payload': [endpoint.id, endpoint.name, endpoint.route, "
+            "endpoint.request_method, endpoint.auth_type, endpoint.version > 0]}",
+        )
+        response = self.request("GET", "/api/s/me")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(
+            response.json(), [endpoint.id, "/api/s/me", "/api/s/me", "GET", "public", True]
+        )
 
     def test_response_schema_checked_when_asked(self):
         self.make_endpoint(

@@ -88,11 +88,21 @@ STATUS_BY_CAUSE = {
 #: an insert names a record that does not exist: the caller's data (400).
 _IN_USE_PREFIX = "update or delete on table"
 
-#: Access errors name the user the code ran as, its groups, the record rules
-#: and the records: :func:`describe` replaces their text with this one for
-#: callers who are not that user.
-ACCESS_EXCEPTIONS = {"odoo.exceptions.AccessError", "odoo.exceptions.AccessDenied"}
+#: ORM errors whose text names internals: access errors name the user the
+#: code ran as, its groups, the record rules and the records; a missing
+#: record error names the model, the ids and the user ("Record does not
+#: exist or has been deleted. (Record: res.partner(999999,), User: 15)").
+#: One rule for all of them: :func:`describe` replaces their text, by class
+#: (first of the MRO found here), for callers who are not that user, whoever
+#: raised them (the ORM or a snippet: a snippet's own text goes in a
+#: UserError, a ValidationError or a werkzeug exception, which pass through).
 GENERIC_ACCESS_MESSAGE = "Access denied: this operation is not allowed."
+GENERIC_MISSING_MESSAGE = "Not found: the record does not exist or has been deleted."
+HIDDEN_DETAILS = {
+    "odoo.exceptions.AccessError": GENERIC_ACCESS_MESSAGE,
+    "odoo.exceptions.AccessDenied": GENERIC_ACCESS_MESSAGE,
+    "odoo.exceptions.MissingError": GENERIC_MISSING_MESSAGE,
+}
 
 #: Exceptions whose message may be shown to the caller: they are written for
 #: end users. Any other exception is a bug or an outage: its message may hold
@@ -275,9 +285,10 @@ def describe(exc, *, hide_access_details=False):
     """Map any exception to the :class:`ErrorInfo` the caller will see.
 
     ``hide_access_details``: the caller is not the user the code ran as (a
-    ``public`` endpoint, or any endpoint with another *Exec as user*), so an
-    access error's text, which describes that user's rights, is replaced by
-    :data:`GENERIC_ACCESS_MESSAGE`; ``odoo.http`` logs the original.
+    ``public`` endpoint, or any endpoint with another *Exec as user*), so the
+    text of an ORM error that names that user or records (an access error,
+    a missing record: :data:`HIDDEN_DETAILS`) is replaced by its generic
+    message; ``odoo.http`` logs the original.
     """
     if isinstance(exc, ValueError) and str(exc) == NUL_IN_TEXT:
         return describe(
@@ -315,8 +326,9 @@ def describe(exc, *, hide_access_details=False):
     if status is None:
         return _generic_5xx(500)
     status = _cause_status(exc) or status
-    if hide_access_details and ACCESS_EXCEPTIONS.intersection(names):
-        message = GENERIC_ACCESS_MESSAGE
+    hidden = _lookup(HIDDEN_DETAILS, names) if hide_access_details else None
+    if hidden:
+        message = hidden
         arguments = [message, status]
     elif EXPOSED_EXCEPTIONS.intersection(names):
         message = str(exc.args[0]) if exc.args else REASONS[status]

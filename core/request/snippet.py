@@ -19,7 +19,13 @@ from .errors import InternalError
 VARIABLES = (
     ("env", "Odoo environment, as the user the endpoint runs as (not sudo)."),
     ("user", "That user (res.users record), i.e. env.user."),
-    ("endpoint", "The endpoint.endpoint record being served."),
+    (
+        "endpoint",
+        "The endpoint being served, as a read-only value (not a record, so no env "
+        "and no sudo): endpoint.id, name, summary, description, route, route_group, "
+        "route_type, request_method, auth_type, exec_mode, api_key_scope, readonly, "
+        "rate_limit, rate_limit_period and version (its published registry version).",
+    ),
     ("request", "The odoo.http request (request.httprequest is the werkzeug request)."),
     ("params", "Path parameters from the route's converters, e.g. {'customer_id': 5}."),
     ("query", "Query-string arguments (a list where a key repeats)."),
@@ -43,8 +49,9 @@ VARIABLES = (
     (
         "exceptions",
         "odoo.exceptions UserError, ValidationError (both 400), AccessError (403) and "
-        "MissingError (404). An AccessError's text reaches only a caller the code runs "
-        "as (never a public one): raise werkzeug's Forbidden to word a 403 yourself.",
+        "MissingError (404). The text of an AccessError or a MissingError reaches only "
+        "a caller the code runs as (never a public one): raise werkzeug's Forbidden or "
+        "NotFound to word a 403 or a 404 yourself.",
     ),
     ("hashlib", "hashlib's constructors (sha256, sha512, md5, new, ...)."),
     ("hmac", "hmac.new and hmac.compare_digest, e.g. to check a webhook signature."),
@@ -52,6 +59,54 @@ VARIABLES = (
 )
 
 VARIABLE_NAMES = tuple(name for name, _doc in VARIABLES)
+
+#: The attributes of a snippet's ``endpoint``, from the published snapshot
+#: (``models/endpoint_publish.py``): record field name -> snapshot key.
+ENDPOINT_ATTRIBUTES = {
+    "id": "id",
+    "name": "name",
+    "summary": "summary",
+    "description": "description",
+    "route": "route",
+    "route_group": "route_group",
+    "route_type": "route_type",
+    "request_method": "method",
+    "auth_type": "auth_type",
+    "exec_mode": "exec_mode",
+    "api_key_scope": "api_key_scope",
+    "readonly": "readonly",
+    "rate_limit": "rate_limit",
+    "rate_limit_period": "rate_limit_period",
+}
+
+
+class EndpointValue:
+    """The endpoint a snippet serves, as a read-only value.
+
+    Not an ``endpoint.endpoint`` record: only administrators may read those,
+    so a record would have to be read with sudo, and a superuser record's
+    ``env`` would hand the snippet a superuser environment (every login of
+    ``res.users``, any write) whatever user it runs as."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, config, version=None):
+        values = {attr: config.get(key) for attr, key in ENDPOINT_ATTRIBUTES.items()}
+        values["version"] = version
+        object.__setattr__(self, "_values", values)
+
+    def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"endpoint has no attribute {name!r}") from None
+
+    def __setattr__(self, name, value):
+        raise AttributeError("endpoint is read-only")
+
+    def __repr__(self):
+        return f"<endpoint #{self._values['id']} {self._values['name']!r}>"
+
 
 RESULT_HELP = """\
 The snippet must assign a dict to `result`, either:

@@ -192,8 +192,19 @@ def test_access_details_hidden_on_request(exc):
 
 
 def test_hide_access_details_leaves_other_errors_alone():
-    for exc in (UserError("Bad"), MissingError("Gone"), errors.Forbidden("Not in group")):
+    for exc in (UserError("Bad"), ValidationError("Invalid"), errors.Forbidden("Not in group")):
         assert errors.describe(exc, hide_access_details=True) == errors.describe(exc)
+
+
+def test_missing_record_details_hidden_on_request():
+    exc = MissingError(
+        "Record does not exist or has been deleted.\n(Record: res.partner(999999,), User: 15)"
+    )
+    assert "res.partner(999999,)" in errors.describe(exc).message
+    hidden = errors.describe(exc, hide_access_details=True)
+    assert (hidden.status, hidden.name) == (404, "odoo.exceptions.MissingError")
+    assert hidden.message == errors.GENERIC_MISSING_MESSAGE
+    assert "999999" not in repr(errors.error_body(hidden))
 
 
 def test_non_finite_arguments_stay_strict_json():
