@@ -241,6 +241,25 @@ class TestEndpointsAsCode(EndpointCase):
         self.assertEqual((wizard.state, endpoint.summary), ("done", "After"))
         self.assertTrue(endpoint.registry_sync)
 
+    def test_wizard_refuses_alias_bombs_and_huge_files(self):
+        """The issue's 443-byte file (5 levels of 10 aliases) made a 5.7 MB
+        error; 8 levels would exhaust a worker. The wizard and the CLI both
+        go through _as_code_import."""
+        lines = ['format: "rest_endpoint.endpoints/1"', 'l0: &l0 ["xxxxxxxxxxxxxxxxxxxxxxx"]']
+        lines += [f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, 9)]
+        bomb = "\n".join([*lines, "endpoints: *l8"]) + "\n"
+        wizard = self.env["endpoint.import.wizard"].create(
+            {"file": base64.b64encode(bomb.encode()), "filename": "bomb.yaml"}
+        )
+        with self.assertRaisesText(UserError, "YAML aliases are not allowed") as caught:
+            wizard.action_preview()
+        with self.assertRaises(UserError) as caught:
+            self.Endpoint._as_code_import(bomb, dry_run=True)
+        self.assertLess(len(str(caught.exception)), 300)
+        huge = 'format: "rest_endpoint.endpoints/1"\nendpoints: []\n' + "#" * (3 << 20)
+        with self.assertRaisesText(UserError, "the file is too large"):
+            self.Endpoint._as_code_import(huge, dry_run=True)
+
     def test_export_download_and_action(self):
         endpoints = self.make_endpoint(route="/api/ascode/d1") | self.make_endpoint(
             route="/api/ascode/d2", route_group="ascode"

@@ -3,5 +3,5 @@
 collection v2.1 built from the OpenAPI document (``postman``).
 
 Pure Python: may import ``core.routing``, ``core.request`` (the example values
-that pass a schema) and PyYAML/jsonschema.
+that pass a schema, the YAML loader) and PyYAML/jsonschema.
 """

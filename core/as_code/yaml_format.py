@@ -1,5 +1,9 @@
 """Endpoints as code: the YAML file format of endpoint definitions.
 
+Read with the request schemas' loader (``core/request/schema.py``): no
+anchors and aliases, no timestamps, and at most ``MAX_FILE_SIZE``
+characters.
+
 One document holds a list of endpoints, each with every field that changes
 how it is served, in the terms a reviewer reads (a user by login, groups by
 XML id, schemas and the snippet as text). This module is pure Python:
@@ -24,6 +28,7 @@ model and field names, in a ``resource`` mapping, so its identity is
 import yaml
 from jsonschema import Draft202012Validator
 
+from ..request.schema import SafeYamlLoader
 from ..routing.routes import normalize_route
 
 FORMAT = "rest_endpoint.endpoints/1"
@@ -79,6 +84,9 @@ RESOURCE_KEYS = {
     "page_size": 50,
 }
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+#: The largest endpoints file accepted, in characters: a thousand endpoints
+#: with long snippets fit; a file meant to exhaust a worker does not.
+MAX_FILE_SIZE = 2 * 1024 * 1024
 
 _XMLID_RE = r"^[A-Za-z0-9_]+\.[A-Za-z0-9_.-]+$"
 
@@ -337,10 +345,17 @@ def load(text, schema=None):
     """Parse and check ``text``; return ``Loaded`` or raise ``FormatError``
     with every problem of the file."""
     schema = schema or json_schema()
-    loader = yaml.SafeLoader(text)
+    if len(text) > MAX_FILE_SIZE:
+        raise FormatError(
+            [(0, "", f"the file is too large: {len(text)} characters, at most {MAX_FILE_SIZE}")]
+        )
+    # no anchors and aliases (a "YAML bomb" of nested aliases), like schemas
+    loader = SafeYamlLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except RecursionError as exc:
+        raise FormatError([(0, "", "not valid YAML: nested too deeply")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 0

@@ -63,13 +63,30 @@ class SchemaError(ValueError):
 # --- Loading JSON or YAML text ---------------------------------------------
 
 
-class _SchemaYamlLoader(yaml.SafeLoader):
-    """SafeLoader without anchors and aliases, and without timestamps.
+class YamlAliasRefused(yaml.composer.ComposerError):
+    """An anchor or an alias in YAML read by :class:`SafeYamlLoader`."""
+
+    def __init__(self, what, name, mark):
+        self.what, self.name = what, name
+        super().__init__(
+            None, None, f"YAML aliases are not allowed: found the {what} '{name}'", mark
+        )
+
+    def describe(self):
+        mark = self.problem_mark
+        return f"{self.problem} at line {mark.line + 1}, column {mark.column + 1}."
+
+
+class SafeYamlLoader(yaml.SafeLoader):
+    """SafeLoader without anchors and aliases, and without timestamps: the
+    loader of every YAML text the addon reads from users (request schemas,
+    endpoints files).
 
     An alias repeats a node by reference: nine levels of ten aliases are a
-    billion nodes once walked (the "YAML bomb"), and a schema has no need
-    for them. Refused when composing, before any node is built. Timestamps
-    stay strings, as they would be in JSON.
+    billion nodes once walked (the "YAML bomb"), and none of these texts
+    needs them. Refused when composing, before any node is built
+    (:class:`YamlAliasRefused`, a ``yaml.YAMLError`` with its position).
+    Timestamps stay strings, as they would be in JSON.
     """
 
     yaml_implicit_resolvers = {
@@ -80,17 +97,10 @@ class _SchemaYamlLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            _refuse_alias("alias", f"*{event.anchor}", event.start_mark)
+            raise YamlAliasRefused("alias", f"*{event.anchor}", event.start_mark)
         if getattr(event, "anchor", None) is not None:
-            _refuse_alias("anchor", f"&{event.anchor}", event.start_mark)
+            raise YamlAliasRefused("anchor", f"&{event.anchor}", event.start_mark)
         return super().compose_node(parent, index)
-
-
-def _refuse_alias(what, name, mark):
-    raise SchemaError(
-        f"YAML aliases are not allowed: found the {what} '{name}' at "
-        f"line {mark.line + 1}, column {mark.column + 1}."
-    )
 
 
 def load_yaml_or_json(text):
@@ -120,9 +130,11 @@ def load_yaml_or_json(text):
 
 def _load_yaml(text, json_error):
     try:
-        return yaml.load(text, Loader=_SchemaYamlLoader)
+        return yaml.load(text, Loader=SafeYamlLoader)
     except RecursionError as exc:
         raise SchemaError("The schema is nested too deeply.") from exc
+    except YamlAliasRefused as exc:
+        raise SchemaError(exc.describe()) from exc
     except yaml.YAMLError as exc:
         if text.lstrip().startswith(("{", "[")):  # meant as JSON: say why not
             raise SchemaError(

@@ -241,3 +241,45 @@ def test_resource_round_trip_and_checks():
             text.replace("method: GET", "method: GET\n  resource:\n    model: x\n    fields: []")
         )
     assert "resource" in str(caught.value)
+
+
+def _alias_bomb(levels):
+    """The issue's file: ``levels`` levels of ten aliases each."""
+    lines = ['format: "rest_endpoint.endpoints/1"', 'l0: &l0 ["xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"]']
+    for level in range(1, levels + 1):
+        lines.append(f"l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * 10)}]")
+    lines.append(f"endpoints: *l{levels}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [5, 8])
+def test_alias_bomb_refused_before_it_expands(levels):
+    with pytest.raises(FormatError) as caught:
+        endpoints_yaml.load(_alias_bomb(levels))
+    message = caught.value.describe()
+    assert "line 2: not valid YAML: YAML aliases are not allowed: found the anchor '&l0'" in (
+        message
+    )
+    assert len(message) < 300  # no expanded document in the error
+
+
+def test_aliases_alone_refused_and_dates_stay_text():
+    text = (
+        'format: "rest_endpoint.endpoints/1"\nendpoints:\n- &e {route: /a, method: GET, '
+        "name: A}\n- *e\n"
+    )
+    with pytest.raises(FormatError, match="found the anchor '&e'"):
+        endpoints_yaml.load(text)
+    loaded = endpoints_yaml.load(
+        'format: "rest_endpoint.endpoints/1"\nendpoints:\n- {route: /a, method: GET, '
+        "name: A, summary: 2026-01-01}\n"
+    )
+    assert loaded.definitions[0]["summary"] == "2026-01-01"
+
+
+def test_file_size_capped():
+    text = 'format: "rest_endpoint.endpoints/1"\nendpoints: []\n'
+    padding = "#" * (endpoints_yaml.MAX_FILE_SIZE - len(text)) + "\n"
+    with pytest.raises(FormatError, match="the file is too large"):
+        endpoints_yaml.load(text + padding)
+    assert endpoints_yaml.load(text + padding[:-2] + "\n").definitions == []
