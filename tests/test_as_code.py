@@ -251,7 +251,7 @@ class TestEndpointsAsCode(EndpointCase):
         wizard = self.env["endpoint.import.wizard"].create(
             {"file": base64.b64encode(bomb.encode()), "filename": "bomb.yaml"}
         )
-        with self.assertRaisesText(UserError, "YAML aliases are not allowed") as caught:
+        with self.assertRaisesText(UserError, "YAML aliases are not allowed"):
             wizard.action_preview()
         with self.assertRaises(UserError) as caught:
             self.Endpoint._as_code_import(bomb, dry_run=True)
