@@ -39,6 +39,7 @@ PLAIN_FIELDS = {
     "api_key_scope": "api_key_scope",
     "rate_limit": "rate_limit",
     "rate_limit_period": "rate_limit_period",
+    "rate_limit_by": "rate_limit_by",
     "log_requests": "log_requests",
     "log_bodies": "log_bodies",
     "active": "active",

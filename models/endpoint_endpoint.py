@@ -44,6 +44,7 @@ SERVING_FIELDS = (
     "log_bodies",
     "rate_limit",
     "rate_limit_period",
+    "rate_limit_by",
 )
 
 #: Fields that only document an endpoint (OpenAPI, Postman, the log's label):
@@ -161,10 +162,19 @@ class EndpointEndpoint(models.Model):
         "with Authorization, cookies and fields named like passwords or tokens redacted.",
     )
     rate_limit = fields.Integer(
-        help="Requests each caller (API key, else user, else client address) may send per "
-        "period; 0: no limit. Over it: 429 with Retry-After.",
+        help="Requests each caller (see 'Count per') may send per period; 0: no limit. "
+        "Over it: 429 with Retry-After.",
     )
     rate_limit_period = fields.Integer(string="Rate limit period (s)", default=60)
+    rate_limit_by = fields.Selection(
+        [("user", "User"), ("key", "API key"), ("ip", "Client address")],
+        string="Count per",
+        default="user",
+        required=True,
+        help="User: all the keys and sessions of a user share the allowance. API key: each "
+        "key has its own (a session counts as its user). Client address: as Odoo's "
+        "proxy_mode resolves it. Public callers are always counted by address.",
+    )
     registry_sync = fields.Boolean(
         string="Published",
         default=False,

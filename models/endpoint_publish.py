@@ -198,7 +198,7 @@ class EndpointEndpoint(models.Model):
                 " e.request_content_type, e.request_content_schema, e.response_schema,"
                 " e.exec_mode, e.code_snippet, e.company_id, e.csrf, e.cors, e.readonly,"
                 " e.api_key_scope, e.log_requests, e.log_bodies, e.rate_limit,"
-                " e.rate_limit_period, e.active,"
+                " e.rate_limit_period, e.rate_limit_by, e.active,"
                 " ARRAY(SELECT r.%s FROM %s r WHERE r.%s = e.id ORDER BY r.%s)"
                 " FROM endpoint_endpoint e WHERE e.id = ANY(%s::integer[])",
                 SQL.identifier(groups.column2),
@@ -213,7 +213,8 @@ class EndpointEndpoint(models.Model):
             (rid, name, summary, description, route, route_group, route_type, method) = row[:8]
             (auth_type, exec_as, content_type, schema, response_schema, exec_mode) = row[8:14]
             (code, company_id, csrf, cors, readonly, scope, log_requests) = row[14:21]
-            (log_bodies, rate_limit, rate_limit_period, active, group_ids) = row[21:]
+            (log_bodies, rate_limit, rate_limit_period, rate_limit_by, active) = row[21:26]
+            group_ids = row[26]
             rows[rid] = (
                 active,
                 {
@@ -242,6 +243,7 @@ class EndpointEndpoint(models.Model):
                     "log_bodies": bool(log_bodies),
                     "rate_limit": max(rate_limit or 0, 0),
                     "rate_limit_period": max(rate_limit_period or 60, 1),
+                    "rate_limit_by": rate_limit_by or "user",
                 },
             )
         return rows

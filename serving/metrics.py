@@ -15,7 +15,9 @@ imported, so it is imported here, lazily, after the variable is set.
 
 Counters of workers that were recycled stay in the sum (their files stay):
 counters never go down while the server runs. Each server reports its own
-counts: scrape every server (or sum them in Prometheus).
+counts: scrape every server (or sum them in Prometheus). Every series has a
+``db`` label, and a scrape answers the series of the caller's database only
+(:class:`OneDatabase`), whatever other databases the server serves.
 """
 
 import glob
@@ -135,6 +137,22 @@ def observe_sync(db, count=1):
         metrics["syncs"].labels(db).inc(count)
 
 
+class OneDatabase:
+    """The series of one database only. A server serving several databases
+    keeps all their values in its one directory: a caller of database A
+    must not read B's endpoint names, counts and durations."""
+
+    def __init__(self, collector, db):
+        self.collector = collector
+        self.db = db
+
+    def collect(self):
+        for family in self.collector.collect():
+            family.samples = [s for s in family.samples if s.labels.get("db") == self.db]
+            if family.samples:
+                yield family
+
+
 def render(db, registry_version, published):
     """The text exposition of every process's values, plus the gauges read
     from the database at scrape time; (body, content type)."""
@@ -166,6 +184,7 @@ def render(db, registry_version, published):
             yield endpoints
 
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=multiprocess_dir())
+    collector = multiprocess.MultiProcessCollector(None, path=multiprocess_dir())
+    registry.register(OneDatabase(collector, db))
     registry.register(DatabaseGauges())
     return generate_latest(registry), CONTENT_TYPE_LATEST

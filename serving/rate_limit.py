@@ -117,7 +117,10 @@ def check(dispatcher, compiled):
     request = dispatcher.request
     if dispatcher.rate_headers is None:
         caller = core_ratelimit.caller_key(
-            dispatcher.caller_key_id, dispatcher.caller_uid, request.httprequest.remote_addr
+            dispatcher.caller_key_id,
+            dispatcher.caller_uid,
+            request.httprequest.remote_addr,
+            by=compiled.rate_limit_by,
         )
         allowed, headers = hit(request.db, compiled, caller)
         dispatcher.rate_headers = headers

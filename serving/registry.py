@@ -67,6 +67,7 @@ class CompiledEndpoint:
         "method",
         "name",
         "rate_limit",
+        "rate_limit_by",
         "rate_limit_period",
         "response_validator",
         "route",
@@ -101,6 +102,7 @@ class CompiledEndpoint:
         self.log_bodies = bool(config.get("log_bodies"))
         self.rate_limit = config.get("rate_limit") or 0
         self.rate_limit_period = config.get("rate_limit_period") or 60
+        self.rate_limit_by = config.get("rate_limit_by") or "user"
         self.code = code
         self.validator = compile_schema(config.get("schema"), self.content_type)
         self.response_validator = compile_schema(config.get("response_schema"), "application/json")

@@ -72,6 +72,29 @@ class TestRateLimit(OperationsCase):
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.headers["RateLimit-Limit"], "5")
 
+    def test_keys_of_one_user_share_the_allowance_unless_counted_per_key(self):
+        """Users mint their own keys: by default a second key of the same
+        user gets no fresh allowance; ``rate_limit_by = key`` gives each key
+        its own, ``ip`` counts the address whoever calls."""
+        second_key = self.scoped_key(None)
+        other = self.api_user.copy({"login": "rest_endpoint_limit_by"})
+        other_key = self.scoped_key(None, user=other)
+        endpoint = self.make_endpoint(
+            route="/api/limited/by", auth_type="bearer", rate_limit=2, rate_limit_period=3600
+        )
+        self.assertEqual(endpoint.rate_limit_by, "user")
+
+        def get(key):
+            return self.request("GET", "/api/limited/by", key=key).status_code
+
+        self.assertEqual([get(self.api_key), get(second_key), get(second_key)], [200, 200, 429])
+        self.assertEqual(get(other_key), 200)
+        endpoint.write({"rate_limit_by": "key", "rate_limit_period": 3599, "registry_sync": True})
+        self.assertEqual([get(self.api_key), get(self.api_key), get(self.api_key)], [200, 200, 429])
+        self.assertEqual([get(second_key), get(second_key)], [200, 200])
+        endpoint.write({"rate_limit_by": "ip", "rate_limit_period": 3598, "registry_sync": True})
+        self.assertEqual([get(self.api_key), get(other_key), get(second_key)], [200, 200, 429])
+
     def test_hits_claimed_ahead_for_a_large_limit(self):
         """A limit of 1000 is claimed 20 hits at a time: 25 requests make
         two claims, and the headers still count down one by one."""

@@ -64,6 +64,7 @@ FIELDS = {
     "api_key_scope": "",
     "rate_limit": 0,
     "rate_limit_period": 60,
+    "rate_limit_by": "user",
     "log_requests": "errors",
     "log_bodies": False,
     "active": True,
@@ -84,6 +85,7 @@ RESOURCE_KEYS = {
     "page_size": 50,
 }
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
+RATE_LIMIT_BY = ("user", "key", "ip")
 #: The largest endpoints file accepted, in characters: a thousand endpoints
 #: with long snippets fit; a file meant to exhaust a worker does not.
 MAX_FILE_SIZE = 2 * 1024 * 1024
@@ -179,6 +181,11 @@ def json_schema(
             },
             "rate_limit": {"type": "integer", "minimum": 0, "description": "0: no limit"},
             "rate_limit_period": {"type": "integer", "minimum": 1, "description": "seconds"},
+            "rate_limit_by": {
+                "enum": list(RATE_LIMIT_BY),
+                "description": "what a limit counts: user (all its keys and sessions), "
+                "key, or ip; public callers by address",
+            },
             "log_requests": {"enum": list(log_modes)},
             "log_bodies": {"type": "boolean"},
             "active": {"type": "boolean"},

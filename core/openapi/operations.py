@@ -35,6 +35,12 @@ from .schemas import (
 _SLUG_RE = re.compile(r"[^A-Za-z0-9]+")
 #: Methods whose body is described (a DELETE may carry one: it is optional there).
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+#: Who a rate limit counts, by the endpoint's ``rate_limit_by``.
+COUNTED_PER = {
+    "user": "all the API keys and sessions of its user together; anonymous callers by address",
+    "key": "its API key, else its user; anonymous callers by address",
+    "ip": "its client address",
+}
 
 
 def operation_id(config, path=None):
@@ -319,13 +325,13 @@ class OperationBuilder:
                 (415, f"The Content-Type is not {expected_type}."),
             ]
         if config.get("rate_limit"):
+            counted = COUNTED_PER.get(config.get("rate_limit_by") or "user", COUNTED_PER["user"])
             statuses.append(
                 (
                     429,
                     f"Too many requests: more than {config['rate_limit']} calls in "
-                    f"{config.get('rate_limit_period') or 60} s from this caller (its API "
-                    "key, else its user, else its address). Send again after Retry-After "
-                    "seconds.",
+                    f"{config.get('rate_limit_period') or 60} s from this caller ({counted}). "
+                    "Send again after Retry-After seconds.",
                 )
             )
         statuses.append((500, "Server error (details in the server log only)."))

@@ -30,12 +30,24 @@ import time
 LEASE_SHARE = 50  # a process claims 1/50 of the limit at a time
 
 
-def caller_key(api_key_id=None, uid=None, remote_addr=None):
-    """The identity a limit counts: the API key, else the user, else the
-    client address (as Odoo sees it, behind its ``proxy_mode`` settings)."""
-    if api_key_id:
+#: What a limit counts (the endpoint's ``rate_limit_by``), default first.
+COUNT_BY = ("user", "key", "ip")
+
+
+def caller_key(api_key_id=None, uid=None, remote_addr=None, by="user"):
+    """The identity a limit counts, by the endpoint's ``rate_limit_by``:
+
+    - ``user`` (default): the user, whatever key or session it calls with
+      (a user minting more keys gets no more requests);
+    - ``key``: the API key, else the user (a session);
+    - ``ip``: the client address.
+
+    A caller without a user (a public endpoint) is counted by address,
+    always; the address is the one Odoo sees (behind its ``proxy_mode``).
+    """
+    if by == "key" and api_key_id:
         return f"key:{api_key_id}"
-    if uid:
+    if by != "ip" and uid:
         return f"user:{uid}"
     return f"addr:{remote_addr or '?'}"
 

@@ -63,9 +63,17 @@ def test_redaction_before_truncation():
 
 
 def test_rate_limit_headers():
-    assert ratelimit.caller_key(7, 2, "1.2.3.4") == "key:7"
+    # by user (default): all keys and sessions of user 2 together
+    assert ratelimit.caller_key(7, 2, "1.2.3.4") == "user:2"
+    assert ratelimit.caller_key(8, 2, "5.6.7.8") == "user:2"
     assert ratelimit.caller_key(None, 2, "1.2.3.4") == "user:2"
     assert ratelimit.caller_key(None, None, "1.2.3.4") == "addr:1.2.3.4"
+    # by key: each key its own; a session counts as its user
+    assert ratelimit.caller_key(7, 2, "1.2.3.4", by="key") == "key:7"
+    assert ratelimit.caller_key(None, 2, "1.2.3.4", by="key") == "user:2"
+    assert ratelimit.caller_key(None, None, "1.2.3.4", by="key") == "addr:1.2.3.4"
+    # by address
+    assert ratelimit.caller_key(7, 2, "1.2.3.4", by="ip") == "addr:1.2.3.4"
     assert ratelimit.reset_seconds(10, 60, 10 * 60 + 0.5) == 60
     assert ratelimit.reset_seconds(10, 60, 11 * 60 - 0.1) == 1
     assert ratelimit.headers(5, 7, 3) == {
