@@ -225,3 +225,121 @@ class TestMetricsPrefork(BaseCase):
         # both workers served some of them: one counter file each
         files = [name for name in os.listdir(self.metrics_dir()) if name.startswith("counter_")]
         self.assertGreaterEqual(len(files), 2, files)
+
+
+class TwoDatabasesServer(PreforkServer):
+    """A prefork server serving two databases (chosen by X-Odoo-Database)."""
+
+    def __init__(self, dbs, logdir):
+        super().__init__(dbs[0], logdir)
+        self.dbs = dbs
+
+    def command(self):
+        cmd = [a for a in super().command() if not a.startswith(("--database=", "--db-filter="))]
+        return [*cmd, f"--database={','.join(self.dbs)}", f"--db-filter=^({'|'.join(self.dbs)})$"]
+
+
+@tagged("post_install", "-at_install")
+class TestMetricsTwoDatabases(BaseCase):
+    """One server, two databases: each one's metrics show only its series
+    (they used to be summed over every file of the server)."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = get_db_name()
+        self.other = f"{self.db}_metrics_b"
+        self.logdir = tempfile.mkdtemp(prefix="rest_endpoint_two_dbs_")
+        registry = Registry(self.db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            admin = env.ref("base.user_admin")
+            self.key = (
+                env["res.users.apikeys"]
+                .with_user(admin)
+                .sudo()
+                ._generate(None, "two databases metrics", None)
+            )
+            endpoint = env["endpoint.endpoint"].create(
+                {
+                    "name": "probe of A",
+                    "route": "/api/ops/two_dbs",
+                    "auth_type": "public",
+                    "exec_as_user_id": admin.id,
+                    "code_snippet": "result = {'payload': {'ok': True}}",
+                    "registry_sync": True,
+                }
+            )
+        self.addCleanup(self._cleanup_a, endpoint.id)
+        # database B: a copy of A (same module, key and endpoint), renamed
+        odoo.sql_db.close_db(self.db)
+        with odoo.sql_db.db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(f'CREATE DATABASE "{self.other}" TEMPLATE "{self.db}"')
+        self.addCleanup(self._drop_b)
+        with Registry(self.other).cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env["endpoint.endpoint"].browse(endpoint.id).write(
+                {"name": "secret endpoint of B", "registry_sync": True}
+            )
+        self.server = TwoDatabasesServer([self.db, self.other], self.logdir).start()
+        self.addCleanup(self.server.stop)
+        self.server.wait_ready()
+
+    def _cleanup_a(self, endpoint_id):
+        with Registry(self.db).cursor() as cr:
+            cr.execute("DELETE FROM res_users_apikeys WHERE name = 'two databases metrics'")
+            cr.execute("DELETE FROM endpoint_log WHERE endpoint_id = %s", [endpoint_id])
+            odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["endpoint.endpoint"].browse(
+                endpoint_id
+            ).unlink()
+        shutil.rmtree(self.logdir, ignore_errors=True)
+
+    def _drop_b(self):
+        Registry.delete(self.other)
+        odoo.sql_db.close_db(self.other)
+        with odoo.sql_db.db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(f'DROP DATABASE IF EXISTS "{self.other}"')
+
+    def get(self, db, path, **headers):
+        return requests.get(
+            f"{self.server.base}{path}", headers={"X-Odoo-Database": db, **headers}, timeout=20
+        )
+
+    def series(self, db):
+        from prometheus_client.parser import text_string_to_metric_families  # noqa: PLC0415
+
+        response = self.get(db, "/rest_endpoint/metrics", Authorization=f"Bearer {self.key}")
+        self.assertEqual(response.status_code, 200, response.text)
+        return [
+            sample
+            for family in text_string_to_metric_families(response.text)
+            for sample in family.samples
+            if sample.name.startswith("rest_endpoint_")
+        ]
+
+    def test_each_database_reads_its_own_series_only(self):
+        for db in (self.db, self.other, self.other):
+            self.assertEqual(self.get(db, "/api/ops/two_dbs").status_code, 200)
+
+        def requests_of(db):
+            return sum(
+                s.value
+                for s in self.series(db)
+                if s.name == "rest_endpoint_requests_total" and s.labels["status"] == "200"
+            )
+
+        self.assertEqual(_poll(lambda: requests_of(self.other), lambda n: n >= 2), 2)
+        for db, other, own_name, other_name in (
+            (self.db, self.other, "probe of A", "secret endpoint of B"),
+            (self.other, self.db, "secret endpoint of B", "probe of A"),
+        ):
+            with self.subTest(db=db):
+                samples = self.series(db)
+                self.assertTrue(samples)
+                self.assertEqual({s.labels["db"] for s in samples if "db" in s.labels}, {db})
+                endpoints = {s.labels.get("endpoint") for s in samples} - {None}
+                self.assertIn(own_name, endpoints)
+                self.assertNotIn(other_name, endpoints)
+                self.assertNotIn(other, str(samples))
+        self.assertEqual(requests_of(self.db), 1)
