@@ -30,8 +30,8 @@ from . import (
     test_replica,
     test_resource,
     test_retry,
-    test_screenshots,
     test_rpc_guard,
+    test_screenshots,
     test_security,
     test_shadowing,
 )

@@ -28,7 +28,7 @@ model and field names, in a ``resource`` mapping, so its identity is
 import yaml
 from jsonschema import Draft202012Validator
 
-from ..request.schema import SafeYamlLoader
+from ..request.yaml_safe import SafeYamlLoader
 from ..routing.routes import normalize_route
 
 FORMAT = "rest_endpoint.endpoints/1"
