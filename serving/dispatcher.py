@@ -366,7 +366,10 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         compiled = self.handler.compiled if self.handler is not None else None
         row = None
         if compiled is not None and request_log.wanted(compiled, status):
-            row = request_log.build(self, compiled, response, message)
+            try:
+                row = request_log.build(self, compiled, response, message)
+            except Exception:  # the call is answered; the log never breaks it
+                _logger.exception("Could not build the request log row of %s", self._label())
         # Read now: ``self.request`` may be Odoo's request proxy (a JSON 404
         # outside any endpoint), unbound once the response is being sent.
         request = self.request

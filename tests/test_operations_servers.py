@@ -239,6 +239,17 @@ class TwoDatabasesServer(PreforkServer):
         return [*cmd, f"--database={','.join(self.dbs)}", f"--db-filter=^({'|'.join(self.dbs)})$"]
 
 
+class ModuleInstaller(OdooServer):
+    """``odoo server -d DB -i rest_endpoint --stop-after-init``: a new
+    database with the module (a copy of the test database would need it
+    unused by every connection of this process)."""
+
+    def command(self):
+        skip = ("--http-", "--workers", "--db-filter", "--max-cron")
+        cmd = [arg for arg in super().command() if not arg.startswith(skip)]
+        return [*cmd, "--init=rest_endpoint", "--without-demo=all", "--stop-after-init"]
+
+
 @tagged("post_install", "-at_install")
 class TestMetricsTwoDatabases(BaseCase):
     """One server, two databases: each one's metrics show only its series
@@ -270,16 +281,23 @@ class TestMetricsTwoDatabases(BaseCase):
                 }
             )
         self.addCleanup(self._cleanup_a, endpoint.id)
-        # database B: a copy of A (same module, key and endpoint), renamed
-        odoo.sql_db.close_db(self.db)
-        with odoo.sql_db.db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(f'CREATE DATABASE "{self.other}" TEMPLATE "{self.db}"')
+        # database B: the module installed by a server process of its own
         self.addCleanup(self._drop_b)
+        installer = ModuleInstaller(self.other, self.logdir).start()
+        self.assertEqual(installer.proc.wait(600), 0, f"see {installer.logfile}")
         with Registry(self.other).cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            env["endpoint.endpoint"].browse(endpoint.id).write(
-                {"name": "secret endpoint of B", "registry_sync": True}
+            admin = env.ref("base.user_admin")
+            self.key_b = env["res.users.apikeys"].with_user(admin).sudo()._generate(None, "b", None)
+            env["endpoint.endpoint"].create(
+                {
+                    "name": "secret endpoint of B",
+                    "route": "/api/ops/two_dbs",
+                    "auth_type": "public",
+                    "exec_as_user_id": admin.id,
+                    "code_snippet": "result = {'payload': {'ok': True}}",
+                    "registry_sync": True,
+                }
             )
         self.server = TwoDatabasesServer([self.db, self.other], self.logdir).start()
         self.addCleanup(self.server.stop)
@@ -309,7 +327,8 @@ class TestMetricsTwoDatabases(BaseCase):
     def series(self, db):
         from prometheus_client.parser import text_string_to_metric_families  # noqa: PLC0415
 
-        response = self.get(db, "/rest_endpoint/metrics", Authorization=f"Bearer {self.key}")
+        key = self.key if db == self.db else self.key_b
+        response = self.get(db, "/rest_endpoint/metrics", Authorization=f"Bearer {key}")
         self.assertEqual(response.status_code, 200, response.text)
         return [
             sample

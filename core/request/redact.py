@@ -176,7 +176,7 @@ class Redactor:
         if mimetype.endswith("json") or text.lstrip()[:1] in ("{", "["):
             try:
                 return json.dumps(self.value(json.loads(text)), ensure_ascii=False)
-            except ValueError:  # cut or broken JSON: the text patterns below
+            except (ValueError, RecursionError):  # cut, broken or too deep JSON
                 return self.text(text)
         if mimetype == "application/x-www-form-urlencoded":
             pairs = parse_qsl(text, keep_blank_values=True)
@@ -203,6 +203,8 @@ class Redactor:
             mimetype = _mimetype(content_type)
             try:
                 self._collect(json.loads(text), found)
+            except RecursionError:  # too deep to walk: its names redact it
+                pass
             except ValueError:
                 pairs = []
                 if mimetype in _CSV_TYPES:

@@ -148,3 +148,11 @@ def test_values_quoted_back_are_scrubbed():
     assert rule.secrets(b"login,password\nbob,S3cret\n", "text/csv") == {"S3cret"}
     # short secrets are not hunted in free text (they are redacted by name)
     assert rule.secrets(b'{"pin": "7"}', "application/json") == frozenset()
+
+
+def test_json_too_deep_to_walk_is_redacted_as_text():
+    rule = redact.redactor()
+    for depth in (900, 5000):
+        deep = ('{"password": "S3cretDeep", "a": ' + "[" * depth + "]" * depth + "}").encode()
+        assert "S3cretDeep" not in rule.body(deep, "application/json")
+        assert isinstance(rule.secrets(deep, "application/json"), frozenset)
