@@ -199,20 +199,26 @@ class Redactor:
                 found.add(str(value))
                 found.update(str(value).split())
         text = _text(data)
-        if text:
-            mimetype = _mimetype(content_type)
-            try:
-                self._collect(json.loads(text), found)
-            except RecursionError:  # too deep to walk: its names redact it
-                pass
-            except ValueError:
-                pairs = []
-                if mimetype in _CSV_TYPES:
-                    pairs = _csv_pairs(text)
-                elif "=" in text:
-                    pairs = parse_qsl(text, keep_blank_values=True)
-                found.update(v for k, v in pairs if self.is_sensitive(k))
+        if text and not self._json_secrets(text, found):
+            pairs = []
+            if _mimetype(content_type) in _CSV_TYPES:
+                pairs = _csv_pairs(text)
+            elif "=" in text:
+                pairs = parse_qsl(text, keep_blank_values=True)
+            found.update(v for k, v in pairs if self.is_sensitive(k))
         return frozenset(s for s in found if len(s) >= MIN_SCRUBBED_LENGTH)
+
+    def _json_secrets(self, text, found):
+        """Add the secrets of ``text`` if it is JSON; whether it was. JSON
+        too deep to walk gives what was found before the limit (its values
+        are redacted by name in the stored body all the same)."""
+        try:
+            self._collect(json.loads(text), found)
+        except ValueError:
+            return False
+        except RecursionError:
+            return True
+        return True
 
     def _collect(self, value, found, sensitive=False):
         if isinstance(value, dict):
