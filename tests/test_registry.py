@@ -230,6 +230,7 @@ class TestRegistrySemantics(EndpointCase):
             "log_bodies": True,
             "rate_limit": 5,
             "rate_limit_period": 30,
+            "rate_limit_by": "key",
         }
         first = self.make_endpoint(**values)
         second = self.make_endpoint(route="/api/reg/snapshot2", sync=False, summary=False)
@@ -262,11 +263,21 @@ class TestRegistrySemantics(EndpointCase):
                 "log_bodies": True,
                 "rate_limit": 5,
                 "rate_limit_period": 30,
+                "rate_limit_by": "key",
             },
         )
         snapshot = second.published_config
         self.assertEqual(
-            {k: snapshot[k] for k in ("summary", "content_type", "company_id", "group_ids")},
-            {"summary": "", "content_type": "", "company_id": None, "group_ids": []},
+            {
+                k: snapshot[k]
+                for k in ("summary", "content_type", "company_id", "group_ids", "rate_limit_by")
+            },
+            {
+                "summary": "",
+                "content_type": "",
+                "company_id": None,
+                "group_ids": [],
+                "rate_limit_by": "user",
+            },
         )
         self.assertEqual(second._published_snapshot(), snapshot)  # one record, alone
