@@ -12,6 +12,7 @@ from . import (
     endpoint_try_it,
     exec_code,
     exec_resource,
+    exec_resource_expand,
     ir_http,
     rpc_guard,
 )

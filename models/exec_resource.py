@@ -36,6 +36,7 @@ RESOURCE_FIELDS = (
     "resource_update",
     "resource_delete",
     "resource_page_size",
+    "resource_expand",
 )
 
 
@@ -238,23 +239,14 @@ class EndpointEndpoint(models.Model):
             field = model._fields.get(name)
             if field is None or name == "id":
                 continue
-            selection = None
-            if field.type == "selection":
-                selection = [key for key, _label in field._description_selection(env)]
             metas.append(
-                core_values.field_meta(
-                    name,
-                    field.type,
-                    string=field.string,
+                resource_field_meta(
+                    env,
+                    field,
                     required=field.required or name in required,
                     has_default=name not in required
                     and (field.default is not None or bool(field.compute)),
-                    size=getattr(field, "size", None) if field.type == "char" else None,
-                    selection=selection,
-                    relation=getattr(field, "comodel_name", None),
                     writable=name in writable,
-                    searchable=field._description_searchable,
-                    sortable=bool(field._description_sortable(env)),
                 )
             )
         return {
@@ -324,6 +316,24 @@ class EndpointEndpoint(models.Model):
     @api.model
     def _handle_exec__resource(self, compiled, context):
         return resource_handler.handle(compiled.code, context)
+
+
+def resource_field_meta(env, field, **kw):
+    """The snapshot dict of an ORM field (see ``core.resource.values``)."""
+    selection = None
+    if field.type == "selection":
+        selection = [key for key, _label in field._description_selection(env)]
+    return core_values.field_meta(
+        field.name,
+        field.type,
+        string=field.string,
+        size=getattr(field, "size", None) if field.type == "char" else None,
+        selection=selection,
+        relation=getattr(field, "comodel_name", None),
+        searchable=field._description_searchable,
+        sortable=bool(field._description_sortable(env)),
+        **kw,
+    )
 
 
 def _example_value(field):

@@ -19,8 +19,10 @@ from odoo.http import Response
 
 from ..core.request import errors as core_errors
 from ..core.request.schema import raise_validation_error
+from ..core.resource import headers as rh
 from ..core.resource import query as rq
 from ..core.resource.values import body_to_vals, record_to_json
+from . import resource_expand
 
 
 def handle(spec, context):
@@ -34,14 +36,18 @@ def handle(spec, context):
         if method == "POST":
             return _create(spec, model, context["payload"])
         return _list(spec, model, query, httprequest.path)
+    headers = httprequest.headers
+    if method == "GET":
+        names, nested = spec.parse_item(query)
+        fields = spec.selected_fields(names)
+        resource_expand.check_relations(model, spec, nested)
+        record = _find(spec, model, record_id, fields)
+        return _read(spec, record, headers.get("If-None-Match"), fields, nested)
     if query:
         raise core_errors.BadRequest(
             f"A record of this resource takes no query parameters (got {query[0][0]!r})."
         )
     record = _find(spec, model, record_id)
-    headers = httprequest.headers
-    if method == "GET":
-        return _read(spec, record, headers.get("If-None-Match"))
     if method == "DELETE":
         _check_if_match(spec, record, headers.get("If-Match"))
         record.unlink()
@@ -50,8 +56,9 @@ def handle(spec, context):
 
 
 def _list(spec, model, query, path):
-    domain, limit, offset, order, names = spec.parse_list(query)
+    domain, limit, offset, order, names, nested = spec.parse_list(query)
     fields = spec.selected_fields(names)
+    resource_expand.check_relations(model, spec, nested)
     full_domain = Domain(spec.domain) & Domain(domain) if domain else Domain(spec.domain)
     fnames = rq.field_names(fields)
     records = model.search_fetch(full_domain, fnames, offset=offset, limit=limit, order=order)
@@ -59,10 +66,9 @@ def _list(spec, model, query, path):
         total = offset + len(records)  # the last page: no count needed
     else:
         total = model.search_count(full_domain)
-    rows = records._read_format(fnames) if records else []
-    data = [record_to_json(row, fields) for row in rows]
+    data = resource_expand.records_to_json(spec, records, fields, nested)
     headers = {}
-    link = rq.link_header(path, query, total, limit, offset)
+    link = rh.link_header(path, query, total, limit, offset)
     if link:
         headers["Link"] = link
     return {
@@ -75,11 +81,11 @@ def _list(spec, model, query, path):
     }
 
 
-def _find(spec, model, record_id):
+def _find(spec, model, record_id, fields=None):
     """The record, with the fields it is served with and its ``write_date``
     (the ETag) fetched by the same query that checks the domain and the
     record rules: reading them afterwards would apply the rules again."""
-    fnames = spec.field_names
+    fnames = spec.field_names if fields is None else rq.field_names(fields)
     if "write_date" in model._fields:
         fnames = [*fnames, "write_date"]
     record = model.search_fetch(
@@ -90,17 +96,21 @@ def _find(spec, model, record_id):
     return record
 
 
-def _represent(spec, record):
-    """``(data, etag)`` of a record with every readable field."""
-    row = record._read_format(spec.field_names)[0]
-    data = record_to_json(row, spec.fields)
+def _represent(spec, record, fields=None, nested=None):
+    """``(data, etag)`` of a record with ``fields`` (default: every readable
+    field) and the relations ``nested`` embeds."""
+    if nested:
+        [data] = resource_expand.records_to_json(spec, record, fields, nested)
+    else:
+        fields = spec.fields if fields is None else fields
+        data = record_to_json(record._read_format(rq.field_names(fields))[0], fields)
     write_date = record.write_date if "write_date" in record._fields else None
-    return data, rq.etag(spec.model, data, write_date and write_date.isoformat())
+    return data, rh.etag(spec.model, data, write_date and write_date.isoformat())
 
 
-def _read(spec, record, if_none_match):
-    data, tag = _represent(spec, record)
-    if rq.none_match(if_none_match, tag):
+def _read(spec, record, if_none_match, fields, nested):
+    data, tag = _represent(spec, record, fields, nested)
+    if rh.none_match(if_none_match, tag):
         return {"response": Response(status=304, headers={"ETag": tag})}
     return {"payload": {"status": "success", "data": data}, "headers": {"ETag": tag}}
 
@@ -108,7 +118,7 @@ def _read(spec, record, if_none_match):
 def _check_if_match(spec, record, if_match):
     if if_match is not None:
         _data, tag = _represent(spec, record)
-        rq.check_match(if_match, tag)
+        rh.check_match(if_match, tag)
 
 
 def _values(spec, validator, model, payload):

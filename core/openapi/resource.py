@@ -13,6 +13,7 @@ Pure Python, no Odoo import.
 import re
 
 from ..resource.query import MAX_LIMIT, MAX_OFFSET, ResourceSpec, filter_value_schema
+from ..resource.values import STRING_TYPES
 from .components import SECURITY_BY_AUTH
 from .schemas import forbid_nul, path_parameter
 
@@ -65,12 +66,16 @@ def resource_operations(builder, config):
         "additionalProperties": False,
     }
     name = config.get("summary") or config["name"]
+    # ``fields`` selects some (only ``id`` is always there) and expands relations
+    partial = builder.component(f"{slug}_record_fields", spec.selectable_schema)
+    selected = {
+        "type": "object",
+        "required": ["status", "data"],
+        "properties": {"status": {"const": "success"}, "data": partial},
+        "additionalProperties": False,
+    }
     ops = []
     if "list" in spec.operations:
-        # ``fields`` selects some: only ``id`` is always there
-        partial = builder.component(
-            f"{slug}_record_fields", dict(spec.record_schema, required=["id"])
-        )
         ops.append((spec.route, "GET", f"List {name}", _list(builder, spec, partial)))
     if "create" in spec.operations:
         body = builder.component(f"{slug}_create", spec.create_schema, request=True)
@@ -87,14 +92,15 @@ def resource_operations(builder, config):
             "200": {
                 "description": "The record.",
                 "headers": {"ETag": ETAG_HEADER},
-                "content": {"application/json": {"schema": single}},
+                "content": {"application/json": {"schema": selected}},
             },
             "304": {
                 "description": "Not modified: the If-None-Match ETag is current.",
                 "headers": {"ETag": ETAG_HEADER},
             },
         }
-        ops.append((spec.item_route, "GET", f"Read {name}", ([IF_NONE_MATCH], None, responses)))
+        params = [IF_NONE_MATCH, _fields_param(spec)]
+        ops.append((spec.item_route, "GET", f"Read {name}", (params, None, responses)))
     if "update" in spec.operations:
         body = builder.component(f"{slug}_update", spec.update_schema, request=True)
         for method in ("PUT", "PATCH"):
@@ -137,11 +143,7 @@ def _list(builder, spec, record):
             "Sort keys, comma-separated, each optionally followed by ' asc' or ' desc', "
             "e.g. 'name desc,id'.",
         ),
-        _query(
-            "fields",
-            {"type": "string", "pattern": spec.fields_pattern},
-            "The fields to return, comma-separated (id always is).",
-        ),
+        _fields_param(spec),
     ]
     for key, (meta, op) in spec.filters.items():
         schema = filter_value_schema(meta, op)
@@ -150,7 +152,12 @@ def _list(builder, spec, record):
         what = "equal to" if op is None else f"'{op}'"
         if op in ("in", "not_in"):
             what += " (a comma-separated list)"
-        parameters.append(_query(key, schema, f"Filter: {meta['name']} {what} the value."))
+        text = f"Filter: {meta['name']} {what} the value."
+        if op == "isnull":
+            text = f"Filter: true keeps the records without a {meta['name']}, false those with one."
+        elif op is None and meta["type"] in STRING_TYPES:
+            text += " An empty value matches empty text and null alike."
+        parameters.append(_query(key, schema, text))
     page = {
         "type": "object",
         "required": ["status", "data", "meta"],
@@ -178,6 +185,22 @@ def _list(builder, spec, record):
         }
     }
     return parameters, None, responses
+
+
+def _fields_param(spec):
+    text = "The fields to return, comma-separated (id always is)."
+    if spec.expand:
+        offers = "; ".join(
+            f"{rel}({', '.join(['id', *(m['name'] for m in subs)])})"
+            for rel, subs in spec.expand.items()
+        )
+        text += (
+            " A relation followed by related fields in parentheses is expanded: a many2one "
+            "becomes a nested object (or null), a one2many or many2many a nested list, e.g. "
+            f"{next(iter(spec.expand))}(id). Expandable: {offers}. Related records the "
+            "caller's user may not read are left out."
+        )
+    return _query("fields", {"type": "string", "pattern": spec.fields_pattern}, text)
 
 
 def _query(name, schema, description):

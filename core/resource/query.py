@@ -11,21 +11,25 @@ Query parameters of a list:
 
 * ``limit`` (1..1000, default the page size), ``offset`` (0..2**31-1);
 * ``order``: ``name desc,id`` (allowed fields that can be sorted);
-* ``fields``: ``name,email`` (a subset of the readable fields; ``id`` always);
+* ``fields``: ``name,email`` (a subset of the readable fields; ``id`` always),
+  with related records embedded: ``parent_id(name),child_ids(name,email)``
+  (see ``expand``); also on the item path;
 * filters ``field=value`` and ``field__op=value`` on readable fields, the
   value coerced to the field's type; ``in``/``not_in`` take a
-  comma-separated list.
+  comma-separated list; ``field__isnull=true|false`` (every type but
+  boolean) keeps the records without (with) a value. ``field=`` (an empty
+  value) on a text field matches empty text and null alike (Odoo does not
+  tell them apart); on other types it is a 400 pointing to ``__isnull``.
 
 Every mistake is a 400 naming the parameter.
 """
 
-import hashlib
-import json
 import math
 import re
-from urllib.parse import urlencode
+from typing import NamedTuple
 
-from ..request.errors import ApiError, BadRequest
+from ..request.errors import BadRequest
+from .expand import FieldSelection, expansions, selectable_record_schema
 from .schema import BodyValidator, body_schema, record_schema
 from .values import (
     ID_FIELD,
@@ -55,6 +59,7 @@ OPERATORS = {
     "ilike": "ilike",
     "in": "in",
     "not_in": "not in",
+    "isnull": "=",
 }
 _COMPARE = ("ne", "gt", "gte", "lt", "lte", "in", "not_in")
 _EQUALITY = ("ne", "in", "not_in")
@@ -67,8 +72,8 @@ def operators_for(ftype):
     if ftype == "boolean":
         return ("ne",)
     if ftype in ("selection", *ID_TYPES):
-        return _EQUALITY
-    return _COMPARE  # integer, float, monetary, date, datetime
+        return (*_EQUALITY, "isnull")
+    return (*_COMPARE, "isnull")  # integer, float, monetary, date, datetime
 
 
 _INT_RE = r"-?[0-9]+"
@@ -114,7 +119,7 @@ def filter_value_schema(meta, op):
             schema["pattern"] = pattern
         return schema
     ftype = meta["type"]
-    if ftype == "boolean":
+    if ftype == "boolean" or op == "isnull":
         return {"type": "boolean"}
     if ftype in ("integer", *ID_TYPES) or meta.get("id"):
         return {"type": "integer", "minimum": INT_MIN, "maximum": INT_MAX}
@@ -136,6 +141,10 @@ def _bad(message):
 def coerce(meta, op, text):
     """The Odoo value of the query value ``text`` for ``field__op``."""
     name = meta["name"]
+    if op == "isnull":
+        if text not in ("true", "false"):
+            raise _bad(f"Filter {name}__isnull: {text!r} is not true or false.")
+        return False  # the operator is '=' (true) or '!=' (false): see filter_term
     if op in ("in", "not_in"):
         pattern = list_pattern(meta)
         if pattern is not None and not re.match(pattern, text):
@@ -164,6 +173,11 @@ def _coerce_one(meta, op, text):
         if text not in ("true", "false"):
             raise _bad(f"{label}: {text!r} is not true or false.")
         return text == "true"
+    if text == "" and ftype not in STRING_TYPES and not meta.get("id"):
+        raise _bad(
+            f"{label}: an empty value matches nothing of type {ftype}: "
+            f"use {name}__isnull=true for the records without a value."
+        )
     if ftype in ("integer", *ID_TYPES) or meta.get("id"):
         if not re.fullmatch(_INT_RE, text) or len(text) > 20:
             raise _bad(f"{label}: {text!r} is not an integer.")
@@ -194,17 +208,21 @@ def parse_int(name, text, low, high):
     return int(text)
 
 
-class PreconditionFailed(ApiError):
-    """``If-Match`` names another version of the record (lost-update
-    protection): read it again, then retry."""
-
-    status = 412
-    error_name = "rest_endpoint.errors.PreconditionFailed"
-
-
 def field_names(fields):
     """The ORM field names of served ``fields`` (``id`` comes with any record)."""
     return [meta["name"] for meta in fields if meta["name"] != "id"]
+
+
+class ListQuery(NamedTuple):
+    """A list request, checked: ``names`` None is every field; ``nested``
+    ``{relation: [related field names]}`` the expanded relations."""
+
+    domain: list
+    limit: int
+    offset: int
+    order: str | None
+    names: list | None
+    nested: dict
 
 
 class ResourceSpec:
@@ -228,9 +246,11 @@ class ResourceSpec:
         self.update_schema = body_schema(self.fields, create=False, fixed=self.fixed)
         self.create_validator = BodyValidator(self.create_schema, self.fields)
         self.update_validator = BodyValidator(self.update_schema, self.fields)
-        names = [re.escape(m["name"]) for m in self.fields]
         sortable = [re.escape(m["name"]) for m in self.fields if m["sortable"]]
-        self.fields_pattern = f"^(?:{'|'.join(names)})(?:,(?:{'|'.join(names)}))*$"
+        self.expand = expansions(resource, self.by_name)
+        self.selection = FieldSelection(self.fields, self.expand)
+        self.fields_pattern = self.selection.pattern
+        self.selectable_schema = selectable_record_schema(self.fields, self.expand)
         term = f"(?:{'|'.join(sortable)})(?: (?:asc|desc))?"
         self.order_pattern = f"^{term}(?:,{term})*$"
         self.filters = {}  # query parameter -> (meta, op)
@@ -261,10 +281,9 @@ class ResourceSpec:
     # --- list ---------------------------------------------------------------
 
     def parse_list(self, query):
-        """``query``: (name, value) pairs. Returns ``(domain, limit, offset,
-        order, field names)``."""
+        """``query``: (name, value) pairs. Returns a :class:`ListQuery`."""
         seen = set()
-        limit, offset, order, names = self.page_size, 0, None, None
+        limit, offset, order, names, nested = self.page_size, 0, None, None, {}
         domain = []
         for key, value in query:
             if key in seen:
@@ -277,13 +296,26 @@ class ResourceSpec:
             elif key == "order":
                 order = self.parse_order(value)
             elif key == "fields":
-                names = self.parse_fields(value)
+                names, nested = self.parse_fields(value)
             elif key in self.filters:
-                meta, op = self.filters[key]
-                domain.append((meta["name"], OPERATORS.get(op, "="), coerce(meta, op, value)))
+                domain.append(filter_term(*self.filters[key], value))
             else:
                 raise _bad(self._unknown_param(key))
-        return domain, limit, offset, order, names
+        return ListQuery(domain, limit, offset, order, names, nested)
+
+    def parse_item(self, query):
+        """The query of an item path: ``fields`` only. Returns the field
+        names (None: every field) and ``{relation: [names]}``."""
+        names, nested = None, {}
+        for key, value in query:
+            if key != "fields":
+                raise _bad(
+                    f"A record of this resource takes no query parameter but fields (got {key!r})."
+                )
+            if names is not None:
+                raise _bad("Query parameter 'fields' is given more than once.")
+            names, nested = self.selection.parse(value)
+        return names, nested
 
     def _unknown_param(self, key):
         name, _sep, op = key.rpartition("__")
@@ -314,19 +346,21 @@ class ResourceSpec:
         return text
 
     def parse_fields(self, text):
-        names = text.split(",")
-        unknown = [n for n in names if n not in self.by_name]
-        if unknown:
-            raise _bad(
-                f"Query parameter fields: unknown or unpublished field(s) "
-                f"{', '.join(map(repr, unknown))}."
-            )
-        return list(dict.fromkeys(["id", *names]))
+        """``(names, {relation: [names]})`` of a ``fields`` value."""
+        return self.selection.parse(text)
 
     def selected_fields(self, names):
         if names is None:
             return self.fields
         return [self.by_name[n] for n in names]
+
+
+def filter_term(meta, op, text):
+    """The domain term of the filter ``field__op=text``."""
+    value = coerce(meta, op, text)
+    if op == "isnull":
+        return (meta["name"], "=" if text == "true" else "!=", False)
+    return (meta["name"], OPERATORS.get(op, "="), value)
 
 
 def domain_equalities(domain):
@@ -345,59 +379,3 @@ def domain_equalities(domain):
             if op == "=" and isinstance(field, str) and "." not in field and scalar:
                 found[field] = value
     return found
-
-
-# --- Links, ETags -------------------------------------------------------------
-
-
-def link_header(path, query, total, limit, offset):
-    """The RFC 8288 ``Link`` header of a page (None when there is one page)."""
-    links = []
-    base = [(k, v) for k, v in query if k not in ("limit", "offset")]
-
-    def url(new_offset):
-        return f"{path}?{urlencode([*base, ('limit', limit), ('offset', new_offset)])}"
-
-    if offset + limit < total:
-        links.append(f'<{url(offset + limit)}>; rel="next"')
-    if offset > 0:
-        links.append(f'<{url(max(0, offset - limit))}>; rel="prev"')
-    return ", ".join(links) or None
-
-
-def etag(model, data, write_date):
-    """A strong ETag: a hash of the record's identity, its ``write_date``
-    and the JSON it is served as, so two representations that differ in
-    one byte never share a tag."""
-    blob = json.dumps(
-        [model, data.get("id"), write_date, data], sort_keys=True, default=str
-    ).encode()
-    return '"' + hashlib.sha256(blob).hexdigest()[:32] + '"'
-
-
-def _tags(header):
-    return [tag.strip() for tag in header.split(",") if tag.strip()]
-
-
-def none_match(header, current):
-    """Whether ``If-None-Match: header`` matches ``current`` (weak
-    comparison, RFC 9110 13.1.2): then the answer is 304."""
-    if not header:
-        return False
-    tags = _tags(header)
-    return "*" in tags or any(tag.removeprefix("W/") == current for tag in tags)
-
-
-def check_match(header, current):
-    """Raise 412 unless ``If-Match: header`` matches ``current`` (strong
-    comparison, RFC 9110 13.1.1). No header: no condition."""
-    if header is None:
-        return
-    tags = _tags(header)
-    if "*" in tags or current in tags:
-        return
-    raise PreconditionFailed(
-        "The record changed since you read it (If-Match does not match its ETag "
-        f"{current}): read it again, then retry.",
-        headers={"ETag": current},
-    )

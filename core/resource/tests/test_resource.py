@@ -8,15 +8,8 @@ from jsonschema import Draft202012Validator
 
 from core.openapi.document import build_document
 from core.request.errors import BadRequest, RequestValidationError
-from core.resource.query import (
-    PreconditionFailed,
-    ResourceSpec,
-    check_match,
-    domain_equalities,
-    etag,
-    link_header,
-    none_match,
-)
+from core.resource.headers import PreconditionFailed, check_match, etag, link_header, none_match
+from core.resource.query import ResourceSpec, domain_equalities
 from core.resource.values import (
     field_meta,
     from_json,
@@ -120,7 +113,7 @@ def test_parse_list(spec):
         ("kind", "b"),
         ("country_id__ne", "4"),
     ]
-    domain, limit, offset, order, names = spec.parse_list(query)
+    domain, limit, offset, order, names, nested = spec.parse_list(query)
     assert domain == [
         ("name", "ilike", "acme"),
         ("color", "in", [1, 2]),
@@ -131,7 +124,8 @@ def test_parse_list(spec):
         ("country_id", "!=", 4),
     ]
     assert (limit, offset, order, names) == (5, 10, "name desc,id", ["id", "email", "name"])
-    assert spec.parse_list([]) == ([], 20, 0, None, None)
+    assert nested == {}
+    assert spec.parse_list([]) == ([], 20, 0, None, None, {})
 
 
 @pytest.mark.parametrize(
