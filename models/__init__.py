@@ -13,6 +13,7 @@ from . import (
     exec_code,
     exec_resource,
     exec_resource_expand,
+    exec_resource_write,
     ir_http,
     rpc_guard,
 )

@@ -37,6 +37,7 @@ RESOURCE_FIELDS = (
     "resource_delete",
     "resource_page_size",
     "resource_expand",
+    "resource_max_batch",
 )
 
 

@@ -22,7 +22,7 @@ from ..core.request.schema import raise_validation_error
 from ..core.resource import headers as rh
 from ..core.resource import query as rq
 from ..core.resource.values import body_to_vals, record_to_json
-from . import resource_expand
+from . import resource_bulk, resource_expand
 
 
 def handle(spec, context):
@@ -32,10 +32,11 @@ def handle(spec, context):
     model = context["env"][spec.model]
     query = list(httprequest.args.items(multi=True))
     record_id = context["params"].get("id")
+    prefer = rh.preferences(httprequest.headers.get("Prefer"))
     if record_id is None:
         if method == "POST":
-            return _create(spec, model, context["payload"])
-        return _list(spec, model, query, httprequest.path)
+            return _create(spec, model, context["payload"], prefer)
+        return _list(spec, model, query, httprequest.path, prefer)
     headers = httprequest.headers
     if method == "GET":
         names, nested = spec.parse_item(query)
@@ -52,31 +53,37 @@ def handle(spec, context):
         _check_if_match(spec, record, headers.get("If-Match"))
         record.unlink()
         return {"payload": None, "status_code": 204}
-    return _update(spec, record, context["payload"], headers.get("If-Match"))
+    return _update(spec, record, context["payload"], headers.get("If-Match"), prefer)
 
 
-def _list(spec, model, query, path):
+def _list(spec, model, query, path, prefer):
     domain, limit, offset, order, names, nested = spec.parse_list(query)
     fields = spec.selected_fields(names)
     resource_expand.check_relations(model, spec, nested)
     full_domain = Domain(spec.domain) & Domain(domain) if domain else Domain(spec.domain)
     fnames = rq.field_names(fields)
-    records = model.search_fetch(full_domain, fnames, offset=offset, limit=limit, order=order)
-    if records and len(records) < limit:
+    counted = prefer.get("count") != "none"
+    # without a count, one record more than the page tells whether a next page exists
+    fetch = limit if counted else limit + 1
+    records = model.search_fetch(full_domain, fnames, offset=offset, limit=fetch, order=order)
+    headers = {}
+    if not counted:
+        more = len(records) > limit
+        records = records[:limit]
+        total = offset + len(records) + (limit if more else 0)  # for the links only
+        headers["Preference-Applied"] = "count=none"
+    elif records and len(records) < limit:
         total = offset + len(records)  # the last page: no count needed
     else:
         total = model.search_count(full_domain)
+    meta = {"total": total} if counted else {}
+    meta.update(limit=limit, offset=offset)
     data = resource_expand.records_to_json(spec, records, fields, nested)
-    headers = {}
     link = rh.link_header(path, query, total, limit, offset)
     if link:
         headers["Link"] = link
     return {
-        "payload": {
-            "status": "success",
-            "data": data,
-            "meta": {"total": total, "limit": limit, "offset": offset},
-        },
+        "payload": {"status": "success", "data": data, "meta": meta},
         "headers": headers,
     }
 
@@ -157,24 +164,40 @@ def _check_in_domain(spec, record, action):
         )
 
 
-def _create(spec, model, payload):
+def _minimal(status, headers):
+    """The answer of ``Prefer: return=minimal``: no body (RFC 7240)."""
+    response = Response(status=status, headers={**headers, "Preference-Applied": "return=minimal"})
+    response.headers.remove("Content-Type")  # no body, no type
+    return {"response": response}
+
+
+def _create(spec, model, payload, prefer):
+    if isinstance(payload, list):
+        records = resource_bulk.create_many(
+            spec, model, payload, lambda item: _values(spec, spec.create_validator, model, item)
+        )
+        if prefer.get("return") == "minimal":
+            return _minimal(201, {})
+        data = resource_expand.records_to_json(spec, records, spec.fields, {})
+        return {"payload": {"status": "success", "data": data}, "status_code": 201}
     vals = _values(spec, spec.create_validator, model, payload)
     defaults = {k: v for k, v in spec.defaults.items() if k in model._fields and k not in vals}
     record = model.create({**defaults, **vals})
     _check_in_domain(spec, record, "create")
     data, tag = _represent(spec, record)
-    return {
-        "payload": {"status": "success", "data": data},
-        "status_code": 201,
-        "headers": {"Location": f"{spec.route}/{record.id}", "ETag": tag},
-    }
+    headers = {"Location": f"{spec.route}/{record.id}", "ETag": tag}
+    if prefer.get("return") == "minimal":
+        return _minimal(201, headers)
+    return {"payload": {"status": "success", "data": data}, "status_code": 201, "headers": headers}
 
 
-def _update(spec, record, payload, if_match):
+def _update(spec, record, payload, if_match, prefer):
     vals = _values(spec, spec.update_validator, record, payload)
     _check_if_match(spec, record, if_match)
     if vals:
         record.write(vals)
         _check_in_domain(spec, record, "update")
     data, tag = _represent(spec, record)
+    if prefer.get("return") == "minimal":
+        return _minimal(204, {"ETag": tag})
     return {"payload": {"status": "success", "data": data}, "headers": {"ETag": tag}}

@@ -29,6 +29,7 @@ from . import (
     test_registry,
     test_replica,
     test_resource,
+    test_resource_bulk,
     test_resource_expand,
     test_retry,
     test_rpc_guard,

@@ -53,6 +53,18 @@ IF_MATCH = _header_param(
 )
 
 
+PREFER_WRITE = _header_param(
+    "Prefer",
+    "RFC 7240 preferences: return=minimal answers 201 (create) or 204 (update) without a "
+    "body, with Location and ETag; Preference-Applied says so. Others are ignored.",
+)
+PREFER_LIST = _header_param(
+    "Prefer",
+    "RFC 7240 preferences: count=none skips counting the records (meta.total is then "
+    "absent; the Link header stays right). Others are ignored.",
+)
+
+
 def resource_operations(builder, config):
     """``[(route, method, operation)]`` of a resource's published operations;
     ``builder`` is the document's :class:`OperationBuilder`."""
@@ -78,15 +90,35 @@ def resource_operations(builder, config):
     if "list" in spec.operations:
         ops.append((spec.route, "GET", f"List {name}", _list(builder, spec, partial)))
     if "create" in spec.operations:
-        body = builder.component(f"{slug}_create", spec.create_schema, request=True)
+        one = builder.component(f"{slug}_create", spec.create_schema, request=True)
+        body = {
+            "oneOf": [
+                one,
+                {"type": "array", "minItems": 1, "maxItems": spec.max_batch, "items": one},
+            ]
+        }
+        many = {
+            "type": "object",
+            "required": ["status", "data"],
+            "properties": {
+                "status": {"const": "success"},
+                "data": {"type": "array", "items": record},
+            },
+            "additionalProperties": False,
+        }
         responses = {
             "201": {
-                "description": "Created.",
+                "description": "Created. An object body creates one record (Location and ETag "
+                "are its own); an array body (at most "
+                f"{spec.max_batch} items) creates every record in one transaction or none, "
+                "and a 400 lists each invalid item by its index (/2/email). With "
+                "Prefer: return=minimal, no body.",
                 "headers": {"Location": LOCATION_HEADER, "ETag": ETAG_HEADER},
-                "content": {"application/json": {"schema": single}},
+                "content": {"application/json": {"schema": {"oneOf": [single, many]}}},
             }
         }
-        ops.append((spec.route, "POST", f"Create {name}", (None, body, responses)))
+        params = [PREFER_WRITE]
+        ops.append((spec.route, "POST", f"Create {name}", (params, body, responses)))
     if "read" in spec.operations:
         responses = {
             "200": {
@@ -109,9 +141,14 @@ def resource_operations(builder, config):
                     "description": "The updated record (only the fields the body gives change).",
                     "headers": {"ETag": ETAG_HEADER},
                     "content": {"application/json": {"schema": single}},
-                }
+                },
+                "204": {
+                    "description": "Updated (Prefer: return=minimal): no body.",
+                    "headers": {"ETag": ETAG_HEADER},
+                },
             }
-            ops.append((spec.item_route, method, f"Update {name}", ([IF_MATCH], body, responses)))
+            params = [IF_MATCH, PREFER_WRITE]
+            ops.append((spec.item_route, method, f"Update {name}", (params, body, responses)))
     if "delete" in spec.operations:
         responses = {"204": {"description": "Deleted."}}
         ops.append((spec.item_route, "DELETE", f"Delete {name}", ([IF_MATCH], None, responses)))
@@ -144,6 +181,7 @@ def _list(builder, spec, record):
             "e.g. 'name desc,id'.",
         ),
         _fields_param(spec),
+        PREFER_LIST,
     ]
     for key, (meta, op) in spec.filters.items():
         schema = filter_value_schema(meta, op)
@@ -166,7 +204,7 @@ def _list(builder, spec, record):
             "data": {"type": "array", "items": record},
             "meta": {
                 "type": "object",
-                "required": ["total", "limit", "offset"],
+                "required": ["limit", "offset"],
                 "properties": {
                     "total": {"type": "integer", "minimum": 0},
                     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},

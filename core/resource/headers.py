@@ -67,3 +67,18 @@ def check_match(header, current):
         f"{current}): read it again, then retry.",
         headers={"ETag": current},
     )
+
+
+def preferences(header):
+    """``{name: value}`` of a ``Prefer`` header (RFC 7240): names lowercased,
+    a preference without a value is ``""``, parameters after ``;`` ignored,
+    the first of a repeated preference wins. Unknown ones are for the caller
+    to ignore, as the RFC says."""
+    found = {}
+    for item in (header or "").split(","):
+        head = item.split(";", 1)[0].strip()
+        if not head:
+            continue
+        name, _eq, value = head.partition("=")
+        found.setdefault(name.strip().lower(), value.strip().strip('"'))
+    return found

@@ -45,6 +45,7 @@ from .values import (
 
 OPERATIONS = ("list", "read", "create", "update", "delete")
 MAX_LIMIT = 1000
+MAX_BATCH = 1000  # records per bulk create, at most
 MAX_OFFSET = INT_MAX
 RESERVED_PARAMS = ("limit", "offset", "order", "fields")
 
@@ -233,6 +234,7 @@ class ResourceSpec:
         self.item_route = f"{self.route}/<int:id>"
         self.model = resource["model"]
         self.page_size = max(1, min(int(resource.get("page_size") or 50), MAX_LIMIT))
+        self.max_batch = max(1, min(int(resource.get("max_batch") or 100), MAX_BATCH))
         self.operations = tuple(op for op in OPERATIONS if op in resource["operations"])
         self.domain = list(resource.get("domain") or [])
         self.fields = [ID_FIELD] + [f for f in resource["fields"] if f["name"] != "id"]
