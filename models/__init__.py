@@ -14,6 +14,7 @@ from . import (
     exec_resource,
     exec_resource_expand,
     exec_resource_write,
+    idempotency_keys,
     ir_http,
     rpc_guard,
 )

@@ -39,7 +39,7 @@ from ..core.request import body as core_body
 from ..core.request import errors as core_errors
 from ..core.request import snippet as core_snippet
 from ..core.request.logsafe import EscapeControls, get_logger
-from . import metrics, rate_limit, request_log
+from . import idempotency, metrics, rate_limit, request_log
 from .cross_site import CrossSiteChecks
 from .params import int_param, param_enabled
 from .registry import ROUTING_TYPE
@@ -168,10 +168,15 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
                     compiled.validator.validate(element)
             else:
                 compiled.validator.validate(payload)
+        claim = idempotency.claim(self, compiled, self._body)
+        if claim is not None and claim.replay is not None:
+            return claim.replay
         context = build_context(request, compiled, args, payload)
         Endpoint = request.env["endpoint.endpoint"]
         result = getattr(Endpoint, f"_handle_exec__{compiled.exec_mode}")(compiled, context)
         response = self._make_response(compiled, result)
+        if claim is not None:
+            claim.store(response)  # in this transaction: commits with the work
         return response
 
     def post_dispatch(self, response):

@@ -8,6 +8,8 @@ from . import (
     test_demo,
     test_errors_http,
     test_i18n,
+    test_idempotency,
+    test_idempotency_servers,
     test_install,
     test_json_routes,
     test_log_safety,

@@ -9,7 +9,7 @@ import copy
 import json
 import re
 
-from ..request import examples
+from ..request import examples, idempotency
 from . import xsd_schema
 from .components import (
     ANY_VALUE_COMPONENT,
@@ -99,6 +99,8 @@ class OperationBuilder:
                     "schema": {"type": "string"},
                 }
             )
+        if idempotency.applies(config["method"], config.get("idempotency_put_delete")):
+            parameters.append(idempotency_key_parameter())
         if parameters:
             operation["parameters"] = parameters
         scheme = SECURITY_BY_AUTH.get(auth_type)
@@ -324,6 +326,15 @@ class OperationBuilder:
                 (413, "The body is larger than the configured limit (1 MiB by default)."),
                 (415, f"The Content-Type is not {expected_type}."),
             ]
+        if idempotency.applies(config["method"], config.get("idempotency_put_delete")):
+            statuses.append(
+                (
+                    422,
+                    f"The {idempotency.HEADER} was already used with another request "
+                    "(method, path, query or body): use a new key. (A 409 with Retry-After: "
+                    "a request with this key is still running.)",
+                )
+            )
         if config.get("rate_limit"):
             counted = COUNTED_PER.get(config.get("rate_limit_by") or "user", COUNTED_PER["user"])
             statuses.append(
@@ -365,6 +376,16 @@ class OperationBuilder:
                 }
             }
         return response
+
+
+def idempotency_key_parameter():
+    return {
+        "name": idempotency.HEADER,
+        "in": "header",
+        "required": False,
+        "description": idempotency.PARAMETER_DESCRIPTION,
+        "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH},
+    }
 
 
 def rate_limit_headers():

@@ -12,9 +12,11 @@ Pure Python, no Odoo import.
 
 import re
 
+from ..request import idempotency
 from ..resource.query import MAX_LIMIT, MAX_OFFSET, ResourceSpec, filter_value_schema
 from ..resource.values import STRING_TYPES
 from .components import SECURITY_BY_AUTH
+from .operations import idempotency_key_parameter
 from .schemas import forbid_nul, path_parameter
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9]+")
@@ -264,6 +266,8 @@ def _operation(
         operation["tags"] = [config["route_group"]]
         builder.tags.add(config["route_group"])
     parameters = [path_parameter(p) for p in placeholders] + list(extra or ())
+    if idempotency.applies(method, config.get("idempotency_put_delete")):
+        parameters.append(idempotency_key_parameter())
     if parameters:
         operation["parameters"] = parameters
     scheme = SECURITY_BY_AUTH.get(config["auth_type"])

@@ -309,7 +309,7 @@ def test_csrf_parameter():
     operation = only_operation(
         document(config(method="POST", content_type="text/plain", csrf=True))
     )[2]
-    assert [p["name"] for p in operation["parameters"]] == ["X-CSRF-Token"]
+    assert [p["name"] for p in operation["parameters"]] == ["X-CSRF-Token", "Idempotency-Key"]
 
 
 def test_error_statuses_per_operation():
@@ -324,7 +324,9 @@ def test_error_statuses_per_operation():
             )
         )
     )[2]["responses"]
-    assert sorted(post) == ["200", "201", "400", "401", "403", "404", "409", "413", "415", "500"]
+    assert sorted(post) == [
+        "200", "201", "400", "401", "403", "404", "409", "413", "415", "422", "500",
+    ]  # fmt: skip
     for status in ("400", "401", "403", "404", "409", "413", "415", "500"):
         assert post[status]["content"]["application/json"]["schema"] == {
             "$ref": f"#/components/schemas/{ERROR_SCHEMA}"
@@ -420,7 +422,7 @@ def test_jsonrpc_operation():
     assert success.is_valid({"jsonrpc": "2.0", "id": 1, "result": []})
     assert not success.is_valid({"jsonrpc": "2.0", "id": 1, "result": {}})
     assert sorted(operation["responses"]) == [
-        "200", "400", "401", "403", "404", "409", "413", "415", "500",
+        "200", "400", "401", "403", "404", "409", "413", "415", "422", "500",
     ]  # fmt: skip
     not_found = operation["responses"]["404"]["content"]["application/json"]["schema"]
     assert len(not_found["anyOf"]) == 2  # a path that does not convert is no JSON-RPC call

@@ -1,8 +1,12 @@
-"""``Prefer`` (RFC 7240) and bulk creates of model resources, without Odoo."""
+"""``Prefer`` (RFC 7240), bulk creates and ``Idempotency-Key`` of model
+resources, without Odoo."""
 
+import pytest
 from jsonschema import Draft202012Validator
 
 from core.openapi.document import build_document
+from core.request.errors import BadRequest
+from core.request.idempotency import applies, parse_key
 from core.resource.headers import preferences
 from core.resource.values import field_meta
 
@@ -52,3 +56,42 @@ def test_openapi_bulk_and_prefer():
     listing = document["paths"]["/api/p"]["get"]
     meta = listing["responses"]["200"]["content"]["application/json"]["schema"]
     assert "total" not in meta["properties"]["meta"]["required"]
+
+
+def test_idempotency_key_parsing_and_documentation():
+    assert parse_key([]) is None
+    assert parse_key(['"abc-1"']) == "abc-1" and parse_key([" k "]) == "k"
+    for bad in (["a", "b"], [""], ["x" * 256], ["with space"], ["é"]):
+        with pytest.raises(BadRequest):
+            parse_key(bad)
+    assert applies("POST", False) and applies("PATCH", False)
+    assert not applies("PUT", False) and applies("PUT", True) and applies("DELETE", True)
+    assert not applies("GET", True)
+    resource = {
+        "model": "res.partner",
+        "fields": [field_meta("name", "char", writable=True)],
+        "operations": ["list", "create", "update", "delete"],
+    }
+    config = {
+        "id": 1,
+        "name": "P",
+        "route": "/api/p",
+        "method": "GET",
+        "route_type": "http",
+        "auth_type": "bearer",
+        "exec_mode": "resource",
+        "resource": resource,
+    }
+    for opted_in, expected in (
+        (False, {"post", "patch"}),
+        (True, {"post", "patch", "put", "delete"}),
+    ):
+        document = build_document([dict(config, idempotency_put_delete=opted_in)], server_url="/")
+        found = {
+            method
+            for item in document["paths"].values()
+            for method, op in item.items()
+            if "Idempotency-Key" in [p["name"] for p in op.get("parameters", [])]
+            and "422" in op["responses"]
+        }
+        assert found == expected
