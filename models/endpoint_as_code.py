@@ -42,6 +42,7 @@ PLAIN_FIELDS = {
     "rate_limit_by": "rate_limit_by",
     "log_requests": "log_requests",
     "log_bodies": "log_bodies",
+    "idempotency_put_delete": "idempotency_put_delete",
     "active": "active",
 }
 
@@ -113,6 +114,8 @@ class EndpointEndpoint(models.Model):
             "domain": self.resource_domain or "[]",
             "operations": [op for op in core_yaml.RESOURCE_OPERATIONS if self[f"resource_{op}"]],
             "page_size": self.resource_page_size,
+            "expand": self.resource_expand or "",
+            "max_batch": self.resource_max_batch,
         }
 
     def _as_code_export(self):
@@ -254,6 +257,8 @@ class EndpointEndpoint(models.Model):
             "resource_required_field_ids": ids("required"),
             "resource_domain": resource["domain"],
             "resource_page_size": resource["page_size"],
+            "resource_expand": resource["expand"] or False,
+            "resource_max_batch": resource["max_batch"],
         }
         for op in core_yaml.RESOURCE_OPERATIONS:
             vals[f"resource_{op}"] = op in resource["operations"]

@@ -33,6 +33,7 @@ BEARER_VAR = "bearerKey"
 _METHODS = ("get", "post", "put", "patch", "delete")
 _PARAM_RE = re.compile(r"\{([^}/]+)\}")
 _MAX_DEPTH = 8
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 BEARER_AUTH = {
     "type": "bearer",
@@ -68,16 +69,16 @@ def example(document, schema, depth=0):
                     return copy.deepcopy(value[0])
                 continue
             return copy.deepcopy(value)
-    for key in ("allOf", "oneOf", "anyOf"):
-        if schema.get(key):
-            merged = {}
-            for part in schema[key]:
-                value = example(document, part, depth + 1)
-                if isinstance(value, dict):
-                    merged.update(value)
-                elif value is not None and key != "allOf":
-                    return value
-            return merged
+    for key in ("oneOf", "anyOf"):
+        if schema.get(key):  # the first alternative (a resource's single create)
+            return example(document, schema[key][0], depth + 1)
+    if schema.get("allOf"):
+        merged = {}
+        for part in schema["allOf"]:
+            value = example(document, part, depth + 1)
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
@@ -159,6 +160,16 @@ def _body(operation, document, headers):
 def _item(path, method, operation, document, values, keeps_id):
     headers = []
     body = _body(operation, document, headers)
+    for parameter in operation.get("parameters", ()):
+        if parameter.get("in") == "header" and parameter["name"] == IDEMPOTENCY_HEADER:
+            # a fresh key per send; resend the same request to see the stored answer
+            headers.append(
+                {
+                    "key": IDEMPOTENCY_HEADER,
+                    "value": "{{$guid}}",
+                    "description": parameter.get("description", ""),
+                }
+            )
     schemes = [name for requirement in operation.get("security", ()) for name in requirement]
     scheme_defs = document.get("components", {}).get("securitySchemes", {})
     bearer = any(scheme_defs.get(name, {}).get("scheme") == "bearer" for name in schemes)

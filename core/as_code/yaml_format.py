@@ -67,6 +67,7 @@ FIELDS = {
     "rate_limit_by": "user",
     "log_requests": "errors",
     "log_bodies": False,
+    "idempotency_put_delete": False,
     "active": True,
 }
 REQUIRED = ("route", "method", "name")
@@ -83,6 +84,8 @@ RESOURCE_KEYS = {
     "domain": "[]",
     "operations": ("list", "read"),
     "page_size": 50,
+    "expand": "",
+    "max_batch": 100,
 }
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 RATE_LIMIT_BY = ("user", "key", "ip")
@@ -169,6 +172,17 @@ def json_schema(
                         "items": {"enum": list(RESOURCE_OPERATIONS)},
                     },
                     "page_size": {"type": "integer", "minimum": 1, "maximum": 1000},
+                    "expand": {
+                        "type": "string",
+                        "description": "related records callers may expand, e.g. "
+                        "parent_id(name, email), child_ids(name, email)",
+                    },
+                    "max_batch": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 1000,
+                        "description": "records per bulk create (a JSON array body)",
+                    },
                 },
             },
             "cors": string,
@@ -188,6 +202,10 @@ def json_schema(
             },
             "log_requests": {"enum": list(log_modes)},
             "log_bodies": {"type": "boolean"},
+            "idempotency_put_delete": {
+                "type": "boolean",
+                "description": "Idempotency-Key on PUT and DELETE too (POST, PATCH: always)",
+            },
             "active": {"type": "boolean"},
         },
         # a resource has its settings; any other endpoint has none
@@ -239,6 +257,7 @@ def normalize_resource(resource):
     operations = set(full["operations"] or ())
     full["operations"] = [op for op in RESOURCE_OPERATIONS if op in operations]
     full["domain"] = full["domain"] or "[]"
+    full["expand"] = full["expand"] or ""
     return full
 
 

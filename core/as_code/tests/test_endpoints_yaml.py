@@ -283,3 +283,39 @@ def test_file_size_capped():
     with pytest.raises(FormatError, match="the file is too large"):
         endpoints_yaml.load(text + padding)
     assert endpoints_yaml.load(text + padding[:-2] + "\n").definitions == []
+
+
+def test_resource_expand_batch_and_idempotency_round_trip():
+    resource = {
+        "route": "/api/v1/companies",
+        "method": "resource",
+        "name": "Companies",
+        "exec_mode": "resource",
+        "idempotency_put_delete": True,
+        "resource": {
+            "model": "res.partner",
+            "fields": ["name", "child_ids"],
+            "expand": "child_ids(name, email)",
+            "max_batch": 20,
+        },
+    }
+    text = endpoints_yaml.dump([resource])
+    assert "expand: child_ids(name, email)" in text and "max_batch: 20" in text
+    assert "idempotency_put_delete: true" in text
+    [loaded] = endpoints_yaml.load(text).definitions
+    assert endpoints_yaml.dump([loaded]) == text
+    assert loaded["resource"]["expand"] == "child_ids(name, email)"
+    assert loaded["idempotency_put_delete"] is True
+    defaults = endpoints_yaml.dump(
+        [
+            dict(
+                resource,
+                idempotency_put_delete=False,
+                resource={"model": "res.partner", "fields": ["name"]},
+            )
+        ]
+    )
+    assert "expand" not in defaults and "max_batch" not in defaults
+    assert "idempotency" not in defaults
+    with pytest.raises(endpoints_yaml.FormatError):
+        endpoints_yaml.load(text.replace("max_batch: 20", "max_batch: 0"))

@@ -7,6 +7,7 @@ from jsonschema import Draft7Validator
 from core.as_code.postman import BEARER_VAR, SCHEMA_URL, collection, example
 from core.openapi.document import build_document
 from core.openapi.tests.snapshots import config
+from core.resource.values import field_meta
 
 SCHEMA_FILE = Path(__file__).parents[3] / "tests" / "data" / "postman_collection_v2.1.0.schema.json"
 SERVER = "http://api.example.com"
@@ -187,3 +188,35 @@ def test_creates_first_deletes_last_and_the_new_id_is_kept(validator):
     assert schema == {"type": "object", "additionalProperties": {}}
     delete = "\n".join(result["item"][4]["event"][0]["script"]["exec"])
     assert "oneOf([204])" in delete and "jsonSchema" not in delete
+
+
+def test_idempotency_key_header_and_single_create_example():
+    resource = config(
+        9,
+        "/api/v1/things",
+        "GET",
+        exec_mode="resource",
+        code="",
+        resource={
+            "model": "x.thing",
+            "fields": [field_meta("name", "char", required=True, writable=True)],
+            "operations": ["create"],
+        },
+    )
+    result = collection(build_document([resource, *CONFIGS], server_url=SERVER + "/"))
+    items = {i["request"]["method"] + " " + i["request"]["url"]["raw"]: i for i in _all(result)}
+    create = items["POST {{baseUrl}}/api/v1/things"]["request"]
+    assert json.loads(create["body"]["raw"]) == {"name": ""}  # an object, not the bulk array
+    keys = [h for h in create["header"] if h["key"] == "Idempotency-Key"]
+    assert keys and keys[0]["value"] == "{{$guid}}"
+    for name, item in items.items():
+        has_key = any(h["key"] == "Idempotency-Key" for h in item["request"]["header"])
+        assert has_key == name.startswith(("POST", "PATCH")), name
+
+
+def _all(node):
+    for item in node.get("item", ()):
+        if "request" in item:
+            yield item
+        else:
+            yield from _all(item)
