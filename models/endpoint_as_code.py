@@ -93,7 +93,13 @@ class EndpointEndpoint(models.Model):
             groups.append(xmlid)
         values = {key: self[fname] for key, fname in PLAIN_FIELDS.items()}
         for key, value in values.items():
-            if value is False and key not in ("csrf", "readonly", "active", "log_bodies"):
+            if value is False and key not in (
+                "csrf",
+                "readonly",
+                "active",
+                "log_bodies",
+                "idempotency_put_delete",
+            ):
                 values[key] = ""
         values.update(
             exec_as=self.exec_as_user_id.sudo().login or "",

@@ -26,6 +26,7 @@ COMPARED_FIELDS = [
     "route_group",
     *SERVING_FIELDS,
     *RESOURCE_FIELDS,
+    "idempotency_put_delete",
 ]
 SCHEMAS = {
     "application/json": "type: object\nproperties:\n  name: {type: string}\n",
@@ -77,6 +78,7 @@ class TestEndpointsAsCode(EndpointCase):
                 "rate_limit_period": (60, 1, 3600)[i % 3],
                 "log_requests": ("errors", "all", "none")[i % 3],
                 "log_bodies": i % 5 == 2,
+                "idempotency_put_delete": i % 3 == 2,
                 "allowed_group_ids": [(6, 0, [self.env.ref("base.group_user").id])]
                 if auth != "public" and i % 2
                 else [],
@@ -112,6 +114,32 @@ class TestEndpointsAsCode(EndpointCase):
         again, report = self.Endpoint._as_code_import(text)
         self.assertTrue(again.empty, report)
         self.assertEqual(len(again.unchanged), len(before))
+
+    def test_resource_settings_round_trip(self):
+        ids = self.env["ir.model.fields"]._get_ids("res.partner")
+        self.make_endpoint(
+            name="Companies as code",
+            route="/api/ascode/companies",
+            exec_mode="resource",
+            code_snippet=False,
+            resource_model_id=self.env["ir.model"]._get_id("res.partner"),
+            resource_field_ids=[(6, 0, [ids["name"], ids["child_ids"], ids["parent_id"]])],
+            resource_writable_field_ids=[(6, 0, [ids["name"]])],
+            resource_create=True,
+            resource_expand="child_ids(name, email), parent_id(name)",
+            resource_max_batch=7,
+            idempotency_put_delete=True,
+        )
+        text = self.export_all()
+        self.assertIn("expand: child_ids(name, email), parent_id(name)", text)
+        self.assertIn("max_batch: 7", text)
+        self.all.search([]).unlink()
+        self.Endpoint._as_code_import(text)
+        record = self.all.search([("route", "=", "/api/ascode/companies")])
+        self.assertEqual(record.resource_expand, "child_ids(name, email), parent_id(name)")
+        self.assertEqual(record.resource_max_batch, 7)
+        self.assertTrue(record.idempotency_put_delete)
+        self.assertEqual(self.export_all(), text)
 
     def test_dry_run_changes_nothing(self):
         self.generate()

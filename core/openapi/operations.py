@@ -384,7 +384,7 @@ def idempotency_key_parameter():
         "in": "header",
         "required": False,
         "description": idempotency.PARAMETER_DESCRIPTION,
-        "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.MAX_KEY_LENGTH},
+        "schema": {"type": "string", "pattern": idempotency.KEY_PATTERN},
     }
 
 

@@ -10,6 +10,9 @@ METHODS = frozenset({"POST", "PATCH"})
 #: Methods that honour a key only where the endpoint opts in.
 OPT_IN_METHODS = frozenset({"PUT", "DELETE"})
 MAX_KEY_LENGTH = 255
+#: What a key may be, as the OpenAPI document says (after leading and
+#: trailing whitespace, which is not part of a header value).
+KEY_PATTERN = r"^[!-~]{1,255}$"
 
 PARAMETER_DESCRIPTION = (
     "A key unique to this request (a UUID): the first request with it runs and its "
@@ -35,8 +38,8 @@ def parse_key(values):
     if len(values) > 1:
         raise BadRequest(f"{HEADER} is given more than once.")
     key = values[0].strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
-        key = key[1:-1]
+    if len(key) >= 3 and key[0] == key[-1] == '"':
+        key = key[1:-1]  # an sf-string; '""' is a key of its own
     if not 1 <= len(key) <= MAX_KEY_LENGTH or not all(0x21 <= ord(c) <= 0x7E for c in key):
         raise BadRequest(
             f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters "
