@@ -92,7 +92,15 @@ export async function everyDemoOperation(xml: string): Promise<string[]> {
     const made = await client.POST("/api/v1/customers", {
         body: { name: "Acme", email: "hello@acme.example" },
     });
-    const rid: number = made.data ? made.data.data.id : 0;
+    // a JSON array body creates several: the answer's data is then a list
+    const madeData = made.data?.data;
+    const rid: number = madeData && !Array.isArray(madeData) ? madeData.id : 0;
+    const bulk = await client.POST("/api/v1/customers", {
+        body: [{ name: "Acme 2" }, { name: "Acme 3" }],
+    });
+    const many = bulk.data?.data;
+    const bulkIds: number[] = Array.isArray(many) ? many.map((row) => row.id) : [];
+    seen.push(String(bulkIds.length));
     const got = await client.GET("/api/v1/customers/{id}", { params: { path: { id: rid } } });
     const isCompany: boolean | undefined = got.data?.data.is_company;
     const put = await client.PUT("/api/v1/customers/{id}", {
