@@ -102,6 +102,11 @@ def claim(dispatcher, compiled, body):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
     fingerprint = digest.hexdigest()
+    if getattr(cr, "readonly", False):
+        # A read-only pass (a read replica, a read-only route): claiming a key
+        # is a write, which PostgreSQL refuses here (ReadOnlySqlTransaction);
+        # Odoo then runs the request again on a read/write cursor of the primary.
+        _insert(cr, compiled.id, caller, key, fingerprint)
     cr.execute(
         "SELECT pg_try_advisory_xact_lock(%s)", [lock_id(cr.dbname, compiled.id, caller, key)]
     )
@@ -128,19 +133,24 @@ def claim(dispatcher, compiled, body):
         return Claim(cr, replay=_replay(row[2], row[3], row[4]))
     if row:  # expired: the key is free again
         cr.execute("DELETE FROM endpoint_idempotency WHERE id = %s", [row[0]])
-    cr.execute(
-        "INSERT INTO endpoint_idempotency (endpoint_id, caller, idem_key, fingerprint, "
-        "created_at) VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC') "
-        "ON CONFLICT (endpoint_id, caller, idem_key) DO NOTHING RETURNING id",
-        [compiled.id, caller, key, fingerprint],
-    )
-    inserted = cr.fetchone()
+    inserted = _insert(cr, compiled.id, caller, key, fingerprint)
     if inserted is None:  # committed meanwhile, by a transaction that has ended
         raise core_errors.Conflict(
             f"A request with this {HEADER} was just processed: retry to get its response.",
             headers={"Retry-After": "1"},
         )
     return Claim(cr, row_id=inserted[0])
+
+
+def _insert(cr, endpoint_id, caller, key, fingerprint):
+    """Claim the key (in this transaction); None if a row already holds it."""
+    cr.execute(
+        "INSERT INTO endpoint_idempotency (endpoint_id, caller, idem_key, fingerprint, "
+        "created_at) VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC') "
+        "ON CONFLICT (endpoint_id, caller, idem_key) DO NOTHING RETURNING id",
+        [endpoint_id, caller, key, fingerprint],
+    )
+    return cr.fetchone()
 
 
 def _replay(status, headers, body):

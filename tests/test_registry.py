@@ -231,6 +231,7 @@ class TestRegistrySemantics(EndpointCase):
             "rate_limit": 5,
             "rate_limit_period": 30,
             "rate_limit_by": "key",
+            "idempotency_put_delete": True,
         }
         first = self.make_endpoint(**values)
         second = self.make_endpoint(route="/api/reg/snapshot2", sync=False, summary=False)
@@ -264,6 +265,7 @@ class TestRegistrySemantics(EndpointCase):
                 "rate_limit": 5,
                 "rate_limit_period": 30,
                 "rate_limit_by": "key",
+                "idempotency_put_delete": True,
             },
         )
         snapshot = second.published_config
