@@ -172,17 +172,8 @@ def json_schema(
                         "items": {"enum": list(RESOURCE_OPERATIONS)},
                     },
                     "page_size": {"type": "integer", "minimum": 1, "maximum": 1000},
-                    "expand": {
-                        "type": "string",
-                        "description": "related records callers may expand, e.g. "
-                        "parent_id(name, email), child_ids(name, email)",
-                    },
-                    "max_batch": {
-                        "type": "integer",
-                        "minimum": 1,
-                        "maximum": 1000,
-                        "description": "records per bulk create (a JSON array body)",
-                    },
+                    "expand": string,  # relation(field, ...), ... (resource_expand)
+                    "max_batch": {"type": "integer", "minimum": 1, "maximum": 1000},
                 },
             },
             "cors": string,
@@ -202,10 +193,7 @@ def json_schema(
             },
             "log_requests": {"enum": list(log_modes)},
             "log_bodies": {"type": "boolean"},
-            "idempotency_put_delete": {
-                "type": "boolean",
-                "description": "Idempotency-Key on PUT and DELETE too (POST, PATCH: always)",
-            },
+            "idempotency_put_delete": {"type": "boolean"},
             "active": {"type": "boolean"},
         },
         # a resource has its settings; any other endpoint has none
