@@ -18,6 +18,7 @@ ALLOWED = {
     "resource": {"request"},
     "openapi": {"request", "routing", "resource"},
     "as_code": {"routing", "request"},
+    "oauth": set(),
 }
 
 
