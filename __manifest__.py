@@ -14,7 +14,9 @@
     # Both modules define the model endpoint.endpoint.
     "excludes": ["endpoint"],
     # PyPI names (Odoo 19 checks them with importlib.metadata).
-    "external_dependencies": {"python": ["jsonschema", "PyYAML", "prometheus-client"]},
+    "external_dependencies": {
+        "python": ["jsonschema", "PyYAML", "prometheus-client", "Authlib", "PyJWT"]
+    },
     "data": [
         "security/ir.model.access.csv",
         "data/server_actions.xml",
@@ -25,8 +27,11 @@
         "views/endpoint_log_views.xml",
         "views/endpoint_stat_views.xml",
         "wizard/endpoint_apikey_wizard_views.xml",
+        "security/oauth_security.xml",
+        "views/oauth_views.xml",
+        "views/oauth_templates.xml",
     ],
-    "demo": ["demo/endpoint_demo.xml"],
+    "demo": ["demo/endpoint_demo.xml", "demo/oauth_demo.xml"],
     "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.ace_lib": ["rest_endpoint/static/src/code_editor/ace_mode_yaml.js"],

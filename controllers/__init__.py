@@ -1,1 +1,1 @@
-from . import as_code, main, metrics, openapi
+from . import as_code, main, metrics, oauth, openapi

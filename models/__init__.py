@@ -5,7 +5,10 @@ from . import endpoint_endpoint
 from . import (
     endpoint_as_code,
     endpoint_checks,
+    endpoint_jwt_issuer,
     endpoint_log,
+    endpoint_oauth_client,
+    endpoint_oauth_grant,
     endpoint_operations,
     endpoint_publish,
     endpoint_stat,
@@ -16,5 +19,6 @@ from . import (
     exec_resource_write,
     idempotency_keys,
     ir_http,
+    res_users,
     rpc_guard,
 )

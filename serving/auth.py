@@ -36,8 +36,9 @@ from collections import OrderedDict, namedtuple
 
 from odoo.addons.base.models.res_users import INDEX_SIZE, KEY_CRYPT_CONTEXT
 
+from ..core.oauth import tokens as core_tokens
 from ..core.request.errors import Forbidden, Unauthorized
-from . import key_stamp
+from . import jwt_tokens, key_stamp, oauth_tokens
 
 _SECRET = os.urandom(32)
 _CACHE_SIZE = 4096
@@ -47,6 +48,8 @@ _lock = threading.Lock()
 
 _BEARER_RE = re.compile(r"^bearer[ \t]+([\x21-\x7e]+)[ \t]*$", re.IGNORECASE)
 
+#: The longest bearer JWT taken (identity providers' tokens are a few KB).
+MAX_JWT_SIZE = 16384
 #: The prefix of the scopes of keys made for endpoints (see the module doc).
 SCOPE_PREFIX = "rest_endpoint:"
 #: What may follow it (an endpoint's ``api_key_scope``).
@@ -56,6 +59,8 @@ SCOPE_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
 _SCOPES = "(k.scope IS NULL OR k.scope = 'rpc' OR starts_with(k.scope, 'rest_endpoint:'))"
 
 #: Who called: the key's owner, the key's row id and its scope (None: global).
+#: OAuth access tokens and JWTs have no key (key_id None) and a tuple of
+#: scopes (each with the prefix).
 Caller = namedtuple("Caller", "uid key_id scope")
 _CANDIDATES = f"""
     SELECT k.id, k.user_id, k.key, k.scope, k.expiration_date
@@ -102,7 +107,8 @@ def bearer_token(header):
     if not match:
         raise Unauthorized("Malformed Authorization header: expected 'Bearer <API key>'.")
     token = match.group(1)
-    if len(token) < INDEX_SIZE or len(token) > 512:
+    longest = MAX_JWT_SIZE if core_tokens.looks_like_jwt(token) else 512
+    if len(token) < INDEX_SIZE or len(token) > longest:
         raise Unauthorized("Invalid API key.")
     return token
 
@@ -118,6 +124,9 @@ def verify(cr, header, seen=None):
     token = bearer_token(header)
     if seen is None or seen.dbname != cr.dbname:
         seen = read_seen(cr)
+    for accepts, check in CREDENTIALS:
+        if accepts(token):
+            return check(cr, token, seen)
     cache_key = _cache_key(cr.dbname, token)
     hit = _cache.get(cache_key)
     if hit is not None:
@@ -139,9 +148,38 @@ def verify(cr, header, seen=None):
     raise Unauthorized("Invalid API key: unknown, revoked, expired, or its user is archived.")
 
 
+def _oauth_access_token(cr, token, seen):
+    uid, _token_id, scopes = oauth_tokens.verify(cr, token, seen, SCOPE_PREFIX)
+    return Caller(uid, None, scopes)
+
+
+#: The named hook of bearer credentials other than API keys: (accepts(token),
+#: check(cr, token, seen) -> Caller), tried in order before API keys. An
+#: accepted form that fails its check is a 401, never tried as an API key.
+def _trusted_jwt(cr, token, seen):
+    uid, scopes = jwt_tokens.verify(cr, token, seen, SCOPE_PREFIX)
+    return Caller(uid, None, scopes)
+
+
+CREDENTIALS = [
+    (core_tokens.is_access_token, _oauth_access_token),
+    (core_tokens.looks_like_jwt, _trusted_jwt),
+]
+
+
 def check_scope(key_scope, wanted):
     """Refuse (403) a key whose scope is not the one wanted: ``wanted`` None
-    accepts global keys only, ``"mobile"`` only ``rest_endpoint:mobile``."""
+    accepts global keys only, ``"mobile"`` only ``rest_endpoint:mobile``.
+    A tuple of scopes (OAuth tokens, JWTs) opens the endpoints of one of its
+    scopes only, never an unscoped endpoint."""
+    if isinstance(key_scope, tuple):
+        if not wanted or SCOPE_PREFIX + wanted not in key_scope:
+            names = " ".join(s.removeprefix(SCOPE_PREFIX) for s in key_scope) or "none"
+            raise Forbidden(
+                f"This token's scopes ({names}) do not open this endpoint"
+                + (f" (scope {wanted!r})." if wanted else " (it has no scope).")
+            )
+        return
     if wanted:
         expected = SCOPE_PREFIX + wanted
         if key_scope != expected:
@@ -168,3 +206,5 @@ def forget_all():
     """Drop every cached verification (tests, or after a key leak)."""
     with _lock:
         _cache.clear()
+    oauth_tokens.forget_all()
+    jwt_tokens.forget_all()

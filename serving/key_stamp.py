@@ -57,6 +57,35 @@ TRIGGERS = (
         " WHEN (NEW.key = 'database.uuid')",
     ),
 )
+#: The same for the OAuth tokens issued here (``serving/oauth_tokens.py``):
+#: a token, its grant or its client revoked, archived, narrowed or deleted.
+#: Issuing tokens (inserts) and recording their use renew nothing: a new
+#: token is in no process's cache yet.
+_OAUTH_TRIGGERS = tuple(
+    (f"rest_endpoint_{table}_{suffix}", table, f"AFTER {event} ON {table} FOR EACH ROW{when}")
+    for table, column in (
+        ("endpoint_oauth_token", "revoked"),
+        ("endpoint_oauth_grant", "revoked"),
+        ("endpoint_oauth_client", "active"),
+        ("endpoint_oauth_client", "scopes"),
+    )
+    for suffix, event, when in (
+        (
+            f"{column}_changed",
+            f"UPDATE OF {column}",
+            f" WHEN (OLD.{column} IS DISTINCT FROM NEW.{column})",
+        ),
+        ("deleted", "DELETE", ""),
+    )
+)
+_OAUTH_TRIGGERS += (
+    (
+        "rest_endpoint_endpoint_jwt_issuer_changed",
+        "endpoint_jwt_issuer",
+        "AFTER INSERT OR UPDATE OR DELETE ON endpoint_jwt_issuer FOR EACH ROW",
+    ),
+)
+OAUTH_TRIGGERS = tuple({trigger[0]: trigger for trigger in _OAUTH_TRIGGERS}.values())
 #: The stamp, then the database's clock (for expiry), read from the state row.
 _COLUMNS = SQL("%s, now() at time zone 'utc'", SQL.identifier(COLUMN))
 _STATE = SQL.identifier(STATE_TABLE)
@@ -94,10 +123,17 @@ def install(cr):
             new_stamp,
         )
     )
-    for name, table, when in TRIGGERS:
+    for name, table, when in TRIGGERS + OAUTH_TRIGGERS:
+        if not _table_exists(cr, table):
+            continue  # the OAuth tables: installed again once they exist
         _drop_trigger(cr, name, table)
         trigger = SQL.identifier(name)
         cr.execute(SQL("CREATE TRIGGER %s %s EXECUTE FUNCTION %s()", trigger, SQL(when), function))
+
+
+def _table_exists(cr, table):
+    cr.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+    return cr.fetchone()[0]
 
 
 def _drop_trigger(cr, name, table):
@@ -107,6 +143,7 @@ def _drop_trigger(cr, name, table):
 def uninstall(cr):
     """Drop the triggers and their function (the module's uninstall hook):
     Odoo's tables must not keep triggers of a module that is gone."""
-    for name, table, _when in TRIGGERS:
-        _drop_trigger(cr, name, table)
+    for name, table, _when in TRIGGERS + OAUTH_TRIGGERS:
+        if _table_exists(cr, table):
+            _drop_trigger(cr, name, table)
     cr.execute(SQL("DROP FUNCTION IF EXISTS %s()", SQL.identifier(FUNCTION)))
