@@ -140,6 +140,11 @@ def _reader_error(env):
     return None
 
 
+#: Where Swagger UI's *Authorize* comes back from the OAuth sign-in: a client
+#: that registers this URL of the server is offered there (code + PKCE).
+SWAGGER_REDIRECT = "rest_endpoint/static/lib/swagger-ui/oauth2-redirect.html"
+
+
 class OpenApiController(http.Controller):
     @http.route(
         "/rest_endpoint/openapi.json",
@@ -189,9 +194,16 @@ class OpenApiController(http.Controller):
         spec_url = "/rest_endpoint/openapi.json"
         if route_group:
             spec_url += "?" + urlencode({"route_group": route_group})
+        redirect_url = request.httprequest.url_root + SWAGGER_REDIRECT
+        client = env["endpoint.oauth.client"].sudo()._for_redirect_uri(redirect_url)
         return request.render(
             "rest_endpoint.openapi_docs_page",
-            {"spec_url": spec_url, "route_group": route_group or ""},
+            {
+                "spec_url": spec_url,
+                "route_group": route_group or "",
+                "oauth_client_id": client.client_id or "",
+                "oauth_redirect_url": redirect_url,
+            },
             headers={"Cache-Control": "no-cache"},
         )
 

@@ -22,6 +22,46 @@ SECURITY_SCHEMES = {
     },
 }
 SECURITY_BY_AUTH = {"bearer": BEARER_SCHEME, "user_endpoint": SESSION_SCHEME}
+#: OAuth 2.1 access tokens of this server (issue 20): they open the bearer
+#: endpoints of their scopes only, so only scoped endpoints list it.
+OAUTH_SCHEME = "oauth2"
+AUTHORIZATION_URL = "/oauth/authorize"
+TOKEN_URL = "/oauth/token"
+
+
+def oauth_scheme(scopes):
+    """The ``oauth2`` security scheme with the endpoint scopes ``scopes``."""
+    described = {scope: f"The bearer endpoints of scope '{scope}'." for scope in sorted(scopes)}
+    return {
+        "type": "oauth2",
+        "description": "Sign in with Odoo (OAuth 2.1): authorization code with PKCE (S256) "
+        "for apps, client credentials for servers. A token of scope X opens the bearer "
+        "endpoints of scope X only. Metadata: /.well-known/oauth-authorization-server.",
+        "flows": {
+            "authorizationCode": {
+                "authorizationUrl": AUTHORIZATION_URL,
+                "tokenUrl": TOKEN_URL,
+                "refreshUrl": TOKEN_URL,
+                "scopes": described,
+            },
+            "clientCredentials": {"tokenUrl": TOKEN_URL, "scopes": dict(described)},
+        },
+    }
+
+
+def security(builder, config):
+    """The ``security`` of an operation, noting the schemes it uses on the
+    builder (``security_used``, ``oauth_scopes``)."""
+    scheme = SECURITY_BY_AUTH.get(config["auth_type"])
+    if not scheme:
+        return []
+    builder.security_used.add(scheme)
+    scope = config.get("api_key_scope")
+    if config["auth_type"] == "bearer" and scope:
+        builder.oauth_scopes.add(scope)
+        return [{scheme: []}, {OAUTH_SCHEME: [scope]}]
+    return [{scheme: []}]
+
 
 ERROR_SCHEMA = "Error"
 VIOLATION_SCHEMA = "ValidationViolation"

@@ -27,10 +27,12 @@ from .components import (
     ERROR_COMPONENTS,
     ERROR_SCHEMA,
     JSONRPC_ERROR_SCHEMA,
+    OAUTH_SCHEME,
     SECURITY_BY_AUTH,
     SECURITY_SCHEMES,
     SESSION_SCHEME,
     VIOLATION_SCHEMA,
+    oauth_scheme,
 )
 from .operations import OperationBuilder, operation_id
 from .resource import resource_operations
@@ -157,6 +159,8 @@ def build_document(
         document["components"]["securitySchemes"] = {
             name: SECURITY_SCHEMES[name] for name in sorted(builder.security_used)
         }
+    if builder.oauth_scopes:
+        document["components"]["securitySchemes"][OAUTH_SCHEME] = oauth_scheme(builder.oauth_scopes)
     if builder.tags:
         document["tags"] = [{"name": tag} for tag in sorted(builder.tags)]
     if undocumented:

@@ -19,7 +19,7 @@ from .components import (
     JSONRPC_ERROR_SCHEMA,
     JSONRPC_ID_TYPES,
     NUL_FREE_PATTERN,
-    SECURITY_BY_AUTH,
+    security,
 )
 from .schemas import (
     accepts,
@@ -55,6 +55,8 @@ class OperationBuilder:
     def __init__(self):
         self.schemas = copy.deepcopy(ERROR_COMPONENTS)
         self.security_used = set()
+        #: the endpoint scopes of the documented scoped bearer endpoints
+        self.oauth_scopes = set()
         self.tags = set()
 
     def component(self, name, schema, request=False):
@@ -103,12 +105,7 @@ class OperationBuilder:
             parameters.append(idempotency_key_parameter())
         if parameters:
             operation["parameters"] = parameters
-        scheme = SECURITY_BY_AUTH.get(auth_type)
-        if scheme:
-            self.security_used.add(scheme)
-            operation["security"] = [{scheme: []}]
-        else:
-            operation["security"] = []
+        operation["security"] = security(self, config)
         body = self.request_body(config, op_id, is_json)
         if body is not None:
             operation["requestBody"] = body

@@ -15,7 +15,7 @@ import re
 from ..request import idempotency
 from ..resource.query import MAX_LIMIT, MAX_OFFSET, ResourceSpec, filter_value_schema
 from ..resource.values import STRING_TYPES
-from .components import SECURITY_BY_AUTH
+from .components import security
 from .operations import idempotency_key_parameter
 from .schemas import forbid_nul, path_parameter
 
@@ -270,10 +270,7 @@ def _operation(
         parameters.append(idempotency_key_parameter())
     if parameters:
         operation["parameters"] = parameters
-    scheme = SECURITY_BY_AUTH.get(config["auth_type"])
-    if scheme:
-        builder.security_used.add(scheme)
-    operation["security"] = [{scheme: []}] if scheme else []
+    operation["security"] = security(builder, config)
     if body is not None:
         operation["requestBody"] = {
             "required": True,

@@ -12,6 +12,9 @@
         domNode: root,
         presets: [window.SwaggerUIBundle.presets.apis],
         layout: "BaseLayout",
+        // "Authorize" with oauth2 comes back here (a vendored page of
+        // swagger-ui-dist) from the sign-in on this server.
+        oauth2RedirectUrl: root.dataset.oauthRedirectUrl,
         deepLinking: true,
         displayOperationId: true,
         // Never send the document to the public validator service.
@@ -25,4 +28,12 @@
             return request;
         },
     });
+    // OAuth 2.1: authorization code with PKCE (S256), as the client that
+    // registered this server's redirect page (none: API keys only).
+    if (root.dataset.oauthClientId) {
+        window.restEndpointSwaggerUi.initOAuth({
+            clientId: root.dataset.oauthClientId,
+            usePkceWithAuthorizationCodeGrant: true,
+        });
+    }
 })();
