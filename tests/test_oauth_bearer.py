@@ -59,16 +59,19 @@ class TestOauthBearer(OauthCase):
         )
 
     def test_expired_token(self):
-        # trusted from the process cache until it expires by the database clock
-        [(key, hit)] = oauth_tokens._cache.items()
-        # (a day: the database's clock is the test transaction's start)
+        # the token expired (by the database's clock, here the test
+        # transaction's start: hence a day): the process that trusts it from
+        # its cache must not serve it past its expiry
         past = fields.Datetime.now() - timedelta(days=1)
-        oauth_tokens._cache[key] = hit._replace(expires=past)
-        self.assertInvalidToken(self.call("/api/o/mobile", self.access))
-        # and when first verified
-        oauth_tokens.forget_all()
         self.row.expires_at = past
         self.env.flush_all()
+        [(key, hit)] = oauth_tokens._cache.items()
+        oauth_tokens._cache[key] = hit._replace(expires=past)
+        response = self.call("/api/o/mobile", self.access)
+        self.assertInvalidToken(response)
+        self.assertIn("expired", response.headers["WWW-Authenticate"])
+        # nor when verified afresh
+        oauth_tokens.forget_all()
         self.assertInvalidToken(self.call("/api/o/mobile", self.access))
 
     def test_unknown_token(self):
