@@ -13,6 +13,10 @@ import this package). The path of one request to a published endpoint::
     models/ir_http._authenticate
       auth                      bearer keys (trusted while the key stamp holds),
                                 sessions, scopes, allowed groups, the user it runs as
+        oauth_tokens, jwt_tokens  behind auth.CREDENTIALS: access tokens issued here
+                                and JWTs of trusted issuers, under the same stamp
+
+    controllers/oauth (/oauth/*) runs oauth_server: Authlib's grants bound to Odoo
     dispatcher                  the pipeline, in order:
       cross_site                CORS, preflight, cross-site refusal, CSRF
       rate_limit (+ side_sql)   429 before the body is read; counted in PostgreSQL

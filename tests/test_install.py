@@ -23,7 +23,9 @@ class TestKeyStampTriggers(TransactionCase):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def test_uninstall_hook_drops_them_and_update_restores_them(self):
-        names = sorted(name for name, _table, _when in key_stamp.TRIGGERS)
+        names = sorted(
+            name for name, _table, _when in key_stamp.TRIGGERS + key_stamp.OAUTH_TRIGGERS
+        )
         self.assertEqual(self.triggers(), names)
         uninstall_hook(self.env)
         self.assertEqual(self.triggers(), [])
