@@ -83,6 +83,10 @@ export async function everyDemoOperation(xml: string): Promise<string[]> {
     const units: number | undefined = notice.data?.data.units;
     seen.push(String(units));
 
+    // a scoped endpoint (mobile): OAuth access tokens or keys of that scope
+    const profile = await client.GET("/api/mobile/profile");
+    seen.push(String(profile.response.status));
+
     // the model resource: list, create, read, update (PUT and PATCH), delete
     const page = await client.GET("/api/v1/customers", {
         params: { query: { limit: 5, order: "name desc" } },
