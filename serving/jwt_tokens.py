@@ -12,7 +12,6 @@ once a minute per issuer.
 """
 
 import hashlib
-import logging
 import threading
 import time
 from collections import OrderedDict, namedtuple
@@ -22,8 +21,9 @@ import requests
 
 from ..core.oauth import jwt as core_jwt
 from ..core.request.errors import Unauthorized
+from ..core.request.logsafe import get_logger
 
-_logger = logging.getLogger(__name__)
+_logger = get_logger(__name__)
 
 _CACHE_SIZE = 4096
 REFETCH_INTERVAL = 60
