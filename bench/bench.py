@@ -25,6 +25,7 @@ import tempfile
 import time
 
 import requests
+from bench_replica import ReplicaBench
 from bench_report import report
 from bench_setup import (
     BODY,
@@ -40,8 +41,10 @@ from bench_setup import (
     SETUP_OURS,
     SYNC_SCALE,
 )
-from benchlib import HERE, Odoo, log
+from benchlib import HERE, Odoo, log, replica_available
 from wrk import wrk
+
+GROUPS = ("main", "sync", "scale", "replica")
 
 
 class Bench:
@@ -273,22 +276,28 @@ def main():
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--port", type=int, default=18969)
     parser.add_argument("--reuse", action="store_true", help="reuse existing bench databases")
-    parser.add_argument("--only", choices=["main", "sync", "scale"], action="append")
+    parser.add_argument("--only", choices=GROUPS, action="append")
     args = parser.parse_args()
+    only = set(args.only or GROUPS)
+    if "replica" in only and not args.only and not replica_available():
+        log("no PostgreSQL server binaries: the replica group is skipped")
+        only.discard("replica")
     workdir = tempfile.mkdtemp(prefix="rest_endpoint_bench_")
     odoo = Odoo(args.addons_path, workdir)
     baseline = "rest_endpoint_bench_baseline"
     odoo.install(DB_OURS, f"rest_endpoint,{baseline}", demo=True, reuse=args.reuse)
-    odoo.install(DB_OCA, f"endpoint,{baseline}", reuse=args.reuse)
-    odoo.install(DB_PLAIN, baseline, reuse=args.reuse)
+    if only & {"main", "sync", "scale"}:
+        odoo.install(DB_OCA, f"endpoint,{baseline}", reuse=args.reuse)
+    if "main" in only:
+        odoo.install(DB_PLAIN, baseline, reuse=args.reuse)
     bench = Bench(odoo, args)
     bench.ours = odoo.shell(
         DB_OURS,
         SETUP_OURS
         % {"body": BODY, "schema": ORDER_SCHEMA, "resource_fields": list(RESOURCE_FIELDS)},
     )
-    bench.oca = odoo.shell(DB_OCA, SETUP_OCA % {"body": BODY})
-    only = set(args.only or ["main", "sync", "scale"])
+    if only & {"main", "sync", "scale"}:
+        bench.oca = odoo.shell(DB_OCA, SETUP_OCA % {"body": BODY})
     saved = HERE / "out" / "results.json"
     if args.only and saved.exists():
         # a partial run completes the previous one
@@ -297,16 +306,20 @@ def main():
         if "sync" in only:
             log("sync timing (shell)")
             bench.run_sync()
-        odoo.start_server(args.port)
+        if only & {"main", "scale"}:
+            odoo.start_server(args.port)
         if "main" in only:
             bench.run_main()
         if "scale" in only:
             bench.run_scale()
+        if "replica" in only:
+            odoo.stop_server()  # its two servers are enough on two cores
+            ReplicaBench(bench).run()
     finally:
         odoo.stop_server()
         saved.parent.mkdir(exist_ok=True)
         saved.write_text(json.dumps(bench.results, indent=1))
-    report(bench, args)
+    report(bench, args, only)
 
 
 if __name__ == "__main__":

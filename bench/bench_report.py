@@ -1,15 +1,68 @@
 """``bench/RESULTS.md`` (and the README section mirroring it) from a run's
-results: the request table, the ratios against their targets, sync times
-and scale."""
+results: the request table, the ratios against their targets, sync times,
+scale and the read replica.
+
+A partial run (``--only``) rewrites the sections it measured, each saying
+when and how it was measured, and keeps the others as the file has them."""
 
 import datetime
 
-from benchlib import machine, med, span, write_results
+from benchlib import machine, med, saved_bench_part, span, write_results
+
+#: Each group's section, by the start of its heading.
+HEADINGS = {
+    "main": "## Requests",
+    "sync": "## Sync time",
+    "scale": "## Scale",
+    "replica": "## Read replica",
+}
 
 
-def report(bench, args):
-    res = bench.results
+def _saved_sections():
+    """(header, {group: section text}) of RESULTS.md's benchmark part."""
+    chunks = ("\n" + saved_bench_part()).split("\n## ")
+    header = chunks[0].lstrip("\n")
+    sections = {}
+    for chunk in chunks[1:]:
+        text = "## " + chunk
+        for group, heading in HEADINGS.items():
+            if text.startswith(heading):
+                sections[group] = text
+    return header, sections
+
+
+def report(bench, args, only):
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    new = _sections(bench, args, now)
+    old_header, old = _saved_sections()
+    header = new.pop("header")
+    if "main" not in only and old_header.startswith("# Benchmark results"):
+        header = old_header  # it describes the main run, not this one
+        apart = (
+            f"Measured apart from the rest of this page: `bench/run --only {{}} --rounds "
+            f"{args.rounds} --duration {args.duration}`, {now}, {machine()}, a machine shared "
+            "with other jobs."
+        )
+        for group in only & set(new):
+            heading, rest = new[group].split("\n", 1)
+            new[group] = f"{heading}\n\n{apart.format(group)}\n{rest}"
+    parts = [header.rstrip("\n") + "\n"]
+    for group in HEADINGS:
+        if group in only and group in new:
+            parts.append(new[group])
+        elif group in old:
+            parts.append(old[group])
+        elif group in new:
+            parts.append(new[group])
+    text = "\n".join(p.rstrip("\n") + "\n" for p in parts)
+    # keeps the soak section (bench/soak) and mirrors the file in the README
+    write_results(bench=text)
+    print(text)
+
+
+def _sections(bench, args, now):
+    res = bench.results
+    out = {}
     lines = [
         "# Benchmark results",
         "",
@@ -20,6 +73,8 @@ def report(bench, args):
         "medians (min-max over the rounds). Ratios are within this run.",
         "",
     ]
+    out["header"] = "\n".join(lines)
+    lines = []
     if "main" in res:
         samples = res["main"]
         base = med([s["rps"] for s in samples["baseline public"]])
@@ -74,6 +129,9 @@ def report(bench, args):
             " | ≥ 0.95 |",
             "",
         ]
+        if bench.notes:
+            lines += ["Notes:", "", *[f"- {n}" for n in bench.notes], ""]
+        out["main"], lines = "\n".join(lines), []
     if "sync" in res:
         lines += [
             "## Sync time (shell: create out of sync, then one `write({'registry_sync': True})`"
@@ -89,6 +147,7 @@ def report(bench, args):
                 f"| {n} | {res['sync']['rest_endpoint'][n]:.3f} | {res['sync']['OCA'][n]:.3f} |"
             )
         lines.append("")
+        out["sync"], lines = "\n".join(lines), []
     if "scale" in res:
         lines += [
             "## Scale: many published endpoints",
@@ -109,9 +168,67 @@ def report(bench, args):
                 f"{span(data['first_after_sync_ms'], '{:.1f}')} | {after / normal:.1f} |"
             )
         lines.append("")
-    if bench.notes:
-        lines += ["Notes:", "", *[f"- {n}" for n in bench.notes], ""]
-    text = "\n".join(lines)
-    # keeps the soak section (bench/soak) and mirrors the file in the README
-    write_results(bench=text)
-    print(text)
+        out["scale"] = "\n".join(lines)
+    if "replica" in res:
+        out["replica"] = replica_section(res["replica"], args)
+    return out
+
+
+def replica_section(data, args):
+    """The read replica section: the resource list on both servers, their
+    ratio, and the lag check's statement timed alone."""
+    samples = data["samples"]
+    (with_name, with_runs), (without_name, without_runs) = samples.items()
+    rps_with = [r["rps"] for r in with_runs]
+    rps_without = [r["rps"] for r in without_runs]
+    per_round = [a / b for a, b in zip(rps_with, rps_without, strict=True)]
+    ratio = med(rps_with) / med(rps_without)
+    lines = [
+        "## Read replica: resource list (20 x 5 fields) with and without a replica",
+        "",
+        "A throw-away PostgreSQL primary holding a copy of the bench database and its "
+        "streaming replica (`tests/replica.py`: `initdb`, `pg_basebackup -R`, same machine); "
+        "two prefork Odoo servers (`--workers=2`, no cron) on that primary, one with "
+        "`--db_replica_host`/`--db_replica_port` (the resource list, read-only, is served by "
+        "the replica, with the lag check of `serving/freshness.py`), one without; "
+        f"`wrk -t1 -c4`, {args.rounds} interleaved rounds of {args.duration} s, the order "
+        "alternating. Replica transactions per request: `pg_stat_database` on the replica "
+        "over the warm-up requests.",
+        "",
+        "| server | req/s | p50 ms | p99 ms | non-2xx | replica transactions per request |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, runs in samples.items():
+        rps = [r["rps"] for r in runs]
+        lines.append(
+            f"| {name} | {span(rps)} | {span([r['p50'] for r in runs], '{:.2f}')} "
+            f"| {span([r['p99'] for r in runs], '{:.1f}')} | {sum(r['non2xx'] for r in runs)} "
+            f"| {data['replica_xacts_per_request'][name]:.2f} |"
+        )
+    lines += [
+        "",
+        "| ratio | value | target |",
+        "| --- | --- | --- |",
+        f"| resource list, {with_name} / {without_name} (req/s; per round: "
+        f"{span(per_round, '{:.2f}')}) | {ratio:.2f} | ≥ 0.95 |",
+        "",
+    ]
+    timing = data.get("statement_us")
+    if timing:
+        plain = timing["replica: version + key stamp only"]
+        lag = timing["replica: + lag check (freshness statement)"]
+        worker_us = 2 / med(rps_with) * 1e6  # two busy workers
+        lines += [
+            "The lag check alone (`odoo shell` on the same pair; execute + fetch on an Odoo "
+            "cursor, µs per statement, median of 7 interleaved repetitions of 1000):",
+            "",
+            "| statement | µs |",
+            "| --- | --- |",
+            *[f"| {name} | {value:.0f} |" for name, value in timing.items()],
+            "",
+            f"Lag check cost: {lag - plain:.0f} µs a request, "
+            f"{(lag - plain) / worker_us * 100:.1f} % of a worker's time per resource list "
+            f"on the replica-configured server ({worker_us:.0f} µs: 2 workers / req/s).",
+            "",
+        ]
+    return "\n".join(lines)

@@ -8,6 +8,7 @@ that sources ``tools/dev`` and passes Odoo's command line in
 ``RE_BENCH_ODOO``.
 """
 
+import importlib.util
 import json
 import math
 import os
@@ -83,9 +84,10 @@ class Odoo:
             raise RuntimeError(f"odoo {' '.join(args[:3])} failed")
         return result.stdout
 
-    def shell(self, db, script):
+    def shell(self, db, script, extra_args=()):
         """Run ``script`` in ``odoo shell``; it prints ``RESULT=<json>``."""
-        out = self.run("shell", "-d", db, "--no-http", "--log-level=warn", stdin=script)
+        args = ("shell", "-d", db, "--no-http", "--log-level=warn", *extra_args)
+        out = self.run(*args, stdin=script)
         found = re.findall(r"^RESULT=(.*)$", out, re.MULTILINE)
         if not found:
             raise RuntimeError(f"no RESULT from shell script on {db}:\n{out[-2000:]}")
@@ -152,6 +154,39 @@ class Odoo:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
+def _replica_helper():
+    spec = importlib.util.spec_from_file_location("re_replica", REPO / "tests" / "replica.py")
+    replica = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(replica)
+    return replica
+
+
+def replica_available():
+    """Whether the PostgreSQL server binaries ``tests/replica.py`` needs are here."""
+    return _replica_helper().find_bindir() is not None
+
+
+def start_replica(db, tag):
+    """A throw-away primary holding a copy of ``db`` and its streaming
+    replica (``tests/replica.py``, which needs the PostgreSQL server
+    binaries): ``(pair, db_args, replica_args)``, Odoo's options for each.
+    The caller stops ``pair``."""
+    replica = _replica_helper()
+    bindir = replica.find_bindir()
+    if bindir is None:
+        raise SystemExit(replica.missing_message())
+    log(f"copying {db} into a throw-away primary and its streaming replica", tag)
+    pair = replica.PrimaryAndReplica(bindir).start(db)
+    primary, standby = pair.primary, pair.replica
+    db_args = [
+        f"--db_host={primary['host']}",
+        f"--db_port={primary['port']}",
+        f"--db_user={primary['user']}",
+    ]
+    replica_args = [f"--db_replica_host={standby['host']}", f"--db_replica_port={standby['port']}"]
+    return pair, db_args, replica_args
+
+
 # ---------------------------------------------------------------------------
 # Figures
 # ---------------------------------------------------------------------------
@@ -201,6 +236,11 @@ def _split_results(text):
     if at < 0:
         return text, ""
     return text[: at + 1], text[at + 1 :]
+
+
+def saved_bench_part():
+    """The benchmark part of RESULTS.md as it is now (no soak section)."""
+    return _split_results(RESULTS.read_text())[0] if RESULTS.exists() else RESULTS_TITLE
 
 
 def write_results(bench=None, soak=None):

@@ -29,7 +29,6 @@ here.
 """
 
 import argparse
-import importlib.util
 import itertools
 import json
 import os
@@ -45,7 +44,7 @@ from pathlib import Path
 import requests
 import soak_check
 import soak_report
-from benchlib import REPO, Odoo, free_port, log, write_results
+from benchlib import Odoo, free_port, log, start_replica, write_results
 
 DB = "rest_endpoint_soak"
 SYNC_HEADER = "X-Soak-Sync"
@@ -325,33 +324,12 @@ def main():
     info["shared"] = {int(k): v for k, v in info["shared"].items()}
     pair, db_args, replica_args = None, [], []
     if args.replica:
-        pair, db_args, replica_args = start_replica()
+        pair, db_args, replica_args = start_replica(DB, "soak")
     try:
         return run(args, servers, info, workdir, pair, db_args, replica_args)
     finally:
         if pair is not None:
             pair.stop()
-
-
-def start_replica():
-    """A throw-away primary with a copy of the soak database and its
-    streaming replica; Odoo's options for each."""
-    spec = importlib.util.spec_from_file_location("re_replica", REPO / "tests" / "replica.py")
-    replica = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(replica)
-    bindir = replica.find_bindir()
-    if bindir is None:
-        raise SystemExit(replica.missing_message())
-    log("copying the database into a throw-away primary and its replica", "soak")
-    pair = replica.PrimaryAndReplica(bindir).start(DB)
-    primary, standby = pair.primary, pair.replica
-    db_args = [
-        f"--db_host={primary['host']}",
-        f"--db_port={primary['port']}",
-        f"--db_user={primary['user']}",
-    ]
-    replica_args = [f"--db_replica_host={standby['host']}", f"--db_replica_port={standby['port']}"]
-    return pair, db_args, replica_args
 
 
 def run(args, servers, info, workdir, pair, db_args, replica_args):
