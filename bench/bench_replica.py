@@ -29,30 +29,47 @@ from wrk import wrk
 PATH = "/bench/res/partners"
 WITH, WITHOUT = "replica-configured server", "server without a replica"
 
-#: Microseconds per execution (execute + fetchone on an Odoo cursor, the
-#: way ``freshness.read`` runs it), interleaved repetitions, median.
+#: The parts of the lag check (``serving/freshness.py``), each timed alone.
+LAG_PARTS = {
+    "pg_is_in_recovery()": "pg_is_in_recovery()",
+    "replay timestamp within the bound": (
+        "now() - pg_last_xact_replay_timestamp() <= interval '1 second' * 2.0"
+    ),
+    "the same, written make_interval(secs => 2.0)": (
+        "now() - pg_last_xact_replay_timestamp() <= make_interval(secs => 2.0)"
+    ),
+    "received WAL all replayed": "pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()",
+    "WAL receiver running": "(pg_stat_get_wal_receiver()).pid IS NOT NULL",
+}
+
+#: Timed in an ``odoo shell`` on the pair: microseconds per execution of the
+#: statement a request runs (execute + fetchone on an Odoo cursor, the way
+#: ``freshness.read`` does: parsed and planned each time), without the lag
+#: columns, with each part of them alone, and whole; repetitions
+#: interleaved, medians.
 LAG_TIMING = """
 import json, statistics, time
 from odoo.addons.rest_endpoint.serving import freshness, key_stamp
 from odoo.tools import SQL
 
 N, REPS = %(n)d, %(reps)d
-out = {}
+PARTS = %(parts)r
 replica_cr = env.registry.cursor(readonly=True)
 primary_cr = env.registry.cursor()
 try:
     assert replica_cr.readonly and not primary_cr.readonly
-    replica_cr.execute("SELECT pg_is_in_recovery()")
-    assert replica_cr.fetchone()[0], "the read-only cursor is not on the replica"
-    cases = {
-        "replica: version + key stamp only": (replica_cr, key_stamp.READ_WITH_VERSION),
-        "replica: + pg_is_in_recovery()": (replica_cr, key_stamp.select_with_version(
-            SQL("pg_is_in_recovery()"))),
-        "replica: + lag check (freshness statement)": (replica_cr,
-            freshness._read_on_readonly(freshness.DEFAULT_MAX_LAG)),
-        "replica: freshness.read() whole": (replica_cr, None),
-        "primary: freshness.read() whole": (primary_cr, None),
-    }
+    replica_cr.execute("SELECT pg_is_in_recovery(), "
+                       "extract(epoch FROM now() - pg_last_xact_replay_timestamp())")
+    in_recovery, replay_age = replica_cr.fetchone()
+    assert in_recovery, "the read-only cursor is not on the replica"
+    cases = {"version + key stamp (no lag column)": (replica_cr, key_stamp.READ_WITH_VERSION)}
+    for name, expr in PARTS.items():
+        cases["+ " + name] = (replica_cr, key_stamp.select_with_version(SQL(expr)))
+    cases["+ the whole lag check (the request's statement)"] = (
+        replica_cr, freshness._read_on_readonly(freshness.DEFAULT_MAX_LAG))
+    cases["freshness.read() whole, replica cursor"] = (replica_cr, None)
+    cases["freshness.read() whole, primary cursor (server without a replica)"] = (
+        primary_cr, None)
     samples = {name: [] for name in cases}
     for rep in range(REPS + 1):
         for name, (cr, statement) in cases.items():
@@ -70,19 +87,16 @@ try:
 finally:
     replica_cr.close()
     primary_cr.close()
-print("RESULT=" + json.dumps(out))
+print("RESULT=" + json.dumps({"statements": out, "replay_age": replay_age}))
 """
 
 
-def _replica_xacts(pair):
-    """Transactions committed or rolled back on the replica in the bench
-    database so far (statistics of a standby count its read-only ones)."""
-    ((count,),) = pair.query(
-        "replica",
-        "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s",
-        [DB_OURS],
-    )
-    return count
+def _xacts(pair):
+    """Transactions committed or rolled back in the bench database so far,
+    on the primary and on the replica (statistics of a standby count its
+    read-only ones)."""
+    sql = "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s"
+    return {which: pair.query(which, sql, [DB_OURS])[0][0] for which in ("primary", "replica")}
 
 
 class ReplicaBench:
@@ -104,9 +118,8 @@ class ReplicaBench:
                 server.start_server(free_port(), db_filter=f"^{DB_OURS}$", extra_args=extra)
             result = self._measure(pair, servers)
             log("timing the lag check alone (odoo shell)")
-            result["statement_us"] = self.odoo.shell(
-                DB_OURS, LAG_TIMING % {"n": 1000, "reps": 7}, [*db_args, *replica_args]
-            )
+            script = LAG_TIMING % {"n": 500, "reps": 9, "parts": LAG_PARTS}
+            result["lag_check"] = self.odoo.shell(DB_OURS, script, [*db_args, *replica_args])
         finally:
             for server in servers.values():
                 server.stop_server()
@@ -124,13 +137,16 @@ class ReplicaBench:
         if bodies[WITH] != bodies[WITHOUT]:
             raise RuntimeError("the two servers answer the resource list differently")
         per_request = {}
-        for name, server in servers.items():  # warm every worker, count replica use
-            before = _replica_xacts(pair)
+        for name, server in servers.items():  # warm every worker, count where they ran
+            before = _xacts(pair)
             runs = [wrk(server.url(PATH), headers=headers, duration=1) for _i in range(2)]
             requests_made = sum(r["requests"] for r in runs)
             # a backend sends its statistics within a second of going idle
             time.sleep(1.5)
-            per_request[name] = (_replica_xacts(pair) - before) / max(requests_made, 1)
+            after = _xacts(pair)
+            per_request[name] = {
+                which: (after[which] - before[which]) / max(requests_made, 1) for which in after
+            }
         samples = {name: [] for name in servers}
         for rnd in range(self.args.rounds):
             log(f"replica round {rnd + 1}/{self.args.rounds}")
@@ -139,4 +155,4 @@ class ReplicaBench:
                 samples[name].append(
                     wrk(servers[name].url(PATH), headers=headers, duration=self.args.duration)
                 )
-        return {"samples": samples, "replica_xacts_per_request": per_request}
+        return {"samples": samples, "xacts_per_request": per_request}

@@ -114,6 +114,10 @@ class Odoo:
         """A prefork server (2 workers, no cron) on loopback; waits until it
         answers /web/health."""
         self.port = port
+        if not any(arg.startswith("--gevent-port") for arg in extra_args):
+            # Odoo's default (8072) may be taken by another server: its
+            # gevent process would then be respawned over and over.
+            extra_args = [f"--gevent-port={free_port()}", *extra_args]
         cmd = self.command(
             "--workers=2",
             "--max-cron-threads=0",

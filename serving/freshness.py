@@ -43,10 +43,13 @@ DEFAULT_MAX_LAG = 2.0
 #: the key stamp, in one statement on the request's read-only cursor.
 #: The cheap test first (a replica under load replays commits all the time);
 #: ``(pg_stat_get_wal_receiver()).pid`` is what the ``pg_stat_wal_receiver``
-#: view filters on, without the view's cost, and readable by any role.
+#: view filters on, without the view's cost, and readable by any role. The
+#: statement is parsed and planned on every request: ``interval * number``,
+#: not ``make_interval(secs => ...)``, whose named-argument lookup doubled
+#: the lag columns' cost (bench/RESULTS.md, "Read replica").
 _REPLICA_COLUMNS = (
     "pg_is_in_recovery(), pg_is_in_recovery() AND NOT COALESCE("
-    "now() - pg_last_xact_replay_timestamp() <= make_interval(secs => %s)"
+    "now() - pg_last_xact_replay_timestamp() <= interval '1 second' * %s"
     " OR (pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn()"
     " AND (pg_stat_get_wal_receiver()).pid IS NOT NULL), false)"
 )
