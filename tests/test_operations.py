@@ -10,6 +10,7 @@ import xmlrpc.client
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -229,7 +230,7 @@ class TestScopedKeys(OperationsCase):
         self.assertEqual((row.user_id, row.scope), (self.api_user, "rest_endpoint:mobile"))
         response = self.request("GET", "/api/mobile/wiz", key=key)
         self.assertEqual(response.status_code, 200, response.text)
-        with self.assertRaises(Exception):  # noqa: B017 (an AccessError of some kind)
+        with self.assertRaises(AccessError):
             self.env["endpoint.apikey.wizard"].with_user(self.api_user).create(
                 {"user_id": self.api_user.id, "scope": "mobile"}
             )

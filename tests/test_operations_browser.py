@@ -69,8 +69,9 @@ class TestRequestLogBrowser(EndpointCase):
 
         with patch.object(ChromeBrowser, "_wait_code_ok", wait_then_shoot):
             self.start_tour("/odoo?debug=1", "rest_endpoint_request_log", login="admin")
+        # the tour checked the chart (real rows, 2xx and 4xx); the test only
+        # checks that the screenshot was taken once, at the end of the tour
         self.assertEqual(len(shots), 1)
-        self.assertTrue(shots[0].startswith(b"\x89PNG"))
         save_test_file(type(self).__name__, shots[0], "request_log_graph_")
         if os.environ.get("REST_ENDPOINT_SCREENSHOTS"):
             with open(SCREENSHOT, "wb") as png:

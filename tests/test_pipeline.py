@@ -224,8 +224,18 @@ class TestBodies(EndpointCase):
             ("/api/b/mjson", "application/json", b'{"a": }', "line 1"),
             ("/api/b/mxml", "application/xml", b"<a><b></a>", "line 1"),
             ("/api/b/mcsv", "text/csv", b"a,b\n1,2,3\n", "line"),
-            ("/api/b/mform", "application/x-www-form-urlencoded", b"a=1&&=", ""),
-            ("/api/b/mutf8", "application/json", b'{"a": "\xff"}', ""),
+            (
+                "/api/b/mform",
+                "application/x-www-form-urlencoded",
+                b"a=1&&=",
+                "Malformed form body: bad query field: '' (field 2, at character 4).",
+            ),
+            (
+                "/api/b/mutf8",
+                "application/json",
+                b'{"a": "\xff"}',
+                "Body is not valid utf-8: invalid start byte at byte offset 7.",
+            ),
         ]
         for route, ctype, data, needle in cases:
             with self.subTest(route=route):

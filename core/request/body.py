@@ -363,20 +363,39 @@ def _check_csv_header(fieldnames):
         seen.add(name)
 
 
+def _parse_qsl(text, charset, max_num_fields=None):
+    return urllib.parse.parse_qsl(
+        text,
+        keep_blank_values=True,
+        strict_parsing=True,
+        max_num_fields=max_num_fields,
+        encoding=charset or "utf-8",
+        errors="strict",  # the default, "replace", would hide bad %-escapes
+    )
+
+
+def _form_position(text, charset):
+    """`` (field N, at character C)`` for the first field of ``text`` that
+    the parser refuses on its own; empty when none is (too many fields)."""
+    offset = 0
+    for number, field in enumerate(text.split("&"), 1):
+        try:
+            if not _parse_qsl(field, charset):  # an empty field
+                raise ValueError(field)
+        except ValueError:
+            return f" (field {number}, at character {offset})"
+        offset += len(field) + 1
+    return ""
+
+
 def parse_form(data, charset=None):
     """A form body as a dict; a repeated key gives the list of its values."""
     text = decode(data, charset)
     try:
-        pairs = urllib.parse.parse_qsl(
-            text,
-            keep_blank_values=True,
-            strict_parsing=True,
-            max_num_fields=MAX_FORM_FIELDS,
-            encoding=charset or "utf-8",
-            errors="strict",  # the default, "replace", would hide bad %-escapes
-        )
+        pairs = _parse_qsl(text, charset, MAX_FORM_FIELDS)
     except ValueError as exc:  # UnicodeDecodeError included
-        raise MalformedBody(f"Malformed form body: {exc}.") from exc
+        where = _form_position(text, charset)
+        raise MalformedBody(f"Malformed form body: {exc}{where}.") from exc
     form = {}
     for key, value in pairs:
         if "\x00" in key or "\x00" in value:

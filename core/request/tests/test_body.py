@@ -1,6 +1,5 @@
 import io
 import json
-import time
 
 import pytest
 
@@ -265,11 +264,13 @@ def _nested(depth, opener="[", closer="]"):
     return (opener * depth + "1" + closer * depth).encode()
 
 
-def test_json_hundred_thousand_levels_are_refused_fast():
-    start = time.perf_counter()
+def test_json_hundred_thousand_levels_are_refused_before_decoding(monkeypatch):
+    """The depth scan refuses the body: the recursive decoder never sees it."""
+    decoded = []
+    monkeypatch.setattr(json, "loads", lambda *a, **k: decoded.append(a))
     with pytest.raises(MalformedBody) as info:
         parse_body(b"[" * 100_000, "application/json")
-    assert time.perf_counter() - start < 0.5
+    assert decoded == []
     assert info.value.status == 400
     assert "nesting too deep" in info.value.message
     assert info.value.message == (
@@ -382,10 +383,14 @@ def test_form_charset():
 @pytest.mark.parametrize(
     ("data", "fragment"),
     [
-        (b"a=1&&b=2", "bad query field"),
-        (b"a=1&b", "bad query field: 'b'"),
-        (b"n=Zo%EB", "can't decode byte 0xeb"),
-        (b"&".join(b"f%d=1" % i for i in range(1001)), "Max number of fields exceeded"),
+        (b"a=1&&b=2", "bad query field: '' (field 2, at character 4)."),
+        (b"a=1&b", "bad query field: 'b' (field 2, at character 4)."),
+        (
+            b"x=1&n=Zo%EB",
+            "can't decode byte 0xeb in position 2: unexpected end of data"
+            " (field 2, at character 4).",
+        ),
+        (b"&".join(b"f%d=1" % i for i in range(1001)), "Max number of fields exceeded."),
     ],
 )
 def test_form_malformed(data, fragment):
@@ -393,7 +398,7 @@ def test_form_malformed(data, fragment):
         parse_body(data, "application/x-www-form-urlencoded")
     assert info.value.status == 400
     assert info.value.message.startswith("Malformed form body: ")
-    assert fragment in info.value.message
+    assert info.value.message.endswith(fragment)
 
 
 def test_form_field_limit_is_inclusive():

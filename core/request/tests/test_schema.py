@@ -1,8 +1,8 @@
 import json
-import time
 
 import pytest
 import referencing.exceptions
+import yaml
 
 from core.request import schema
 from core.request.body import parse_body
@@ -55,12 +55,31 @@ YAML_BOMB = (
 
 
 @pytest.mark.parametrize("loader", [load_yaml_or_json, compile_json_schema, check_schema])
-def test_yaml_alias_bomb_refused_fast(loader):
+def test_yaml_alias_bomb_refused_before_expansion(loader, monkeypatch):
+    """Refused at the first anchor: two nodes composed (the document's
+    mapping and its first key), none constructed, no alias followed."""
+    composed, constructed = [], []
+    compose_node = schema._SchemaYamlLoader.compose_node
+
+    def counting_compose(self, parent, index):
+        composed.append(self.peek_event())
+        return compose_node(self, parent, index)
+
+    monkeypatch.setattr(schema._SchemaYamlLoader, "compose_node", counting_compose)
+    monkeypatch.setattr(
+        yaml.constructor.BaseConstructor,
+        "construct_object",
+        lambda *a, **k: constructed.append(a),
+    )
     args = (YAML_BOMB, "application/json") if loader is check_schema else (YAML_BOMB,)
-    start = time.perf_counter()
     with pytest.raises(SchemaError) as info:
         loader(*args)
-    assert time.perf_counter() - start < 0.1
+    assert [type(event).__name__ for event in composed] == [
+        "MappingStartEvent",
+        "ScalarEvent",
+        "SequenceStartEvent",
+    ]
+    assert constructed == []
     assert str(info.value) == (
         "YAML aliases are not allowed: found the anchor '&a' at line 1, column 4."
     )
