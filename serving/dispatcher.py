@@ -116,6 +116,9 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         # RateLimit-* headers once this request was counted: a retried pass
         # is not counted again.
         self.rate_headers = None
+        # Under the test runner, counted until its response is closed
+        # (request_log.settle: tests wait for it instead of sleeping).
+        self._counted_open = request_log.request_started()
 
     @classmethod
     def is_compatible_with(cls, request):
@@ -382,6 +385,14 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         response.call_on_close(functools.partial(self._log, line, compiled, row, where))
 
     def _log(self, line, compiled, row, where):
+        try:
+            self._write_log(line, compiled, row, where)
+        finally:
+            if self._counted_open:
+                self._counted_open = False
+                request_log.request_closed()
+
+    def _write_log(self, line, compiled, row, where):
         method, path, status, label, attempts, message = line
         elapsed = time.perf_counter() - self.started
         _logger.info(

@@ -273,19 +273,62 @@ class _Writer:
 writer = _Writer()
 
 
-def flush_pending(cr, expected=0, timeout=5.0, calls=0):
-    """Tests: wait until at least ``expected`` rows and ``calls`` counted
-    calls are pending (the server thread adds them just after sending the
-    response), then write them all with ``cr``; return how many rows were
-    written."""
-    deadline = time.monotonic() + timeout
-    while (len(PENDING) < expected or len(PENDING_CALLS) < calls) and (time.monotonic() < deadline):
-        time.sleep(0.005)
+# --- the test hook: requests whose response is not closed yet -------------
+#
+# Under the test runner the dispatcher counts each request when it is built
+# (:func:`request_started`, before any byte of the response exists) and
+# again once its final response is closed, after the server log line, the
+# metrics and the row (:func:`request_closed`). A test that has a response
+# in hand can then wait for the count to reach zero (:func:`settle`) and
+# know that nothing more is coming: no sleep, no guessed delay.
+
+_open_requests = 0
+_open_lock = threading.Condition()
+
+
+def request_started():
+    """Count a request of the test server; whether it was counted (only
+    under the test runner: a production worker pays nothing)."""
+    global _open_requests  # noqa: PLW0603 (a counter of the test server)
+    if not odoo_module.current_test:
+        return False
+    with _open_lock:
+        _open_requests += 1
+    return True
+
+
+def request_closed():
+    global _open_requests  # noqa: PLW0603
+    with _open_lock:
+        _open_requests -= 1
+        _open_lock.notify_all()
+
+
+def settle(timeout=10.0):
+    """Tests: wait until every request the test server has started has
+    closed its response (so it is logged, counted and its row pending);
+    raise ``TimeoutError`` if one is still open after ``timeout``."""
+    with _open_lock:
+        if not _open_lock.wait_for(lambda: _open_requests <= 0, timeout):
+            raise TimeoutError(f"{_open_requests} request(s) still open after {timeout}s")
+
+
+def flush_pending(cr, expected=0, calls=0):
+    """Tests: once every request served so far is closed (:func:`settle`),
+    write the pending rows and call counts with ``cr``; return how many rows
+    were written. ``expected`` rows and ``calls`` counts are the least the
+    test knows it caused: fewer pending is an error (nothing to wait for)."""
+    settle()
     with _pending_lock:
         rows = PENDING[:]
         PENDING.clear()
         keys = PENDING_CALLS[:]
         PENDING_CALLS.clear()
+    if len(rows) < expected or len(keys) < calls:
+        raise AssertionError(
+            f"{len(rows)} log row(s) and {len(keys)} call(s) pending,"
+            f" at least {expected} and {calls} expected"
+        )
     write_counts(cr, keys)
     write(cr, rows)
     return len(rows)

@@ -8,10 +8,12 @@ raw dict back has nothing typed to offer)."""
 
 import importlib
 import io
+import json
 import os
 import subprocess
 import sys
 import tempfile
+import typing
 from pathlib import Path
 
 from odoo.tests import tagged
@@ -79,6 +81,23 @@ class TestOpenApiGeneratedClient(EndpointCase):
             del sys.modules[name]
         return importlib.import_module(PACKAGE)
 
+    def document_operations(self, document):
+        """``{operationId: (module, method, path)}`` of every operation of the served
+        document, named as the generator names them (tag package, then the
+        operationId as a Python identifier)."""
+        from openapi_python_client.strings import PythonIdentifier  # noqa: PLC0415
+
+        operations = {}
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                if method not in ("get", "put", "post", "patch", "delete"):
+                    continue
+                tag = PythonIdentifier((operation.get("tags") or ["default"])[0], prefix="tag")
+                name = PythonIdentifier(operation["operationId"], prefix="field_")
+                module = f"{PACKAGE}.api.{tag}.{name}"
+                operations[operation["operationId"]] = (module, method, path)
+        return operations
+
     @mute_logger(*QUIET)
     def test_generated_client_parses_every_demo_answer(self):
         customer = self.env["res.partner"].create(
@@ -86,29 +105,25 @@ class TestOpenApiGeneratedClient(EndpointCase):
         )
         with tempfile.TemporaryDirectory() as tmp:
             self.generate(tmp)
+            document = json.loads(Path(tmp, "openapi.json").read_text())
+            operations = self.document_operations(document)
+            # the demo's 7 snippet operations and the 6 of its resource
+            self.assertEqual(len(operations), 13, sorted(operations))
             mod = importlib.import_module
             client_mod = mod(f"{PACKAGE}.client")
             models = mod(f"{PACKAGE}.models")
             types = mod(f"{PACKAGE}.types")
-            api = {
-                name: mod(f"{PACKAGE}.api.{group}.{name}")
-                for group, name in (
-                    ("mobile", "get_api_mobile_customer_customer_id"),
-                    ("mobile", "put_api_mobile_customer_customer_id"),
-                    ("mobile", "delete_api_mobile_customer_customer_id"),
-                    ("mobile", "post_api_mobile_customer"),
-                    ("mobile", "post_api_mobile_customer_search"),
-                    ("orders", "post_api_orders"),
-                    ("logistics", "post_api_shipments_notice"),
-                )
-            }
+            api = {op_id: mod(module) for op_id, (module, *_) in operations.items()}
             with self.allow_requests():
                 cookies = {TEST_CURSOR_COOKIE_NAME: self.opener.cookies[TEST_CURSOR_COOKIE_NAME]}
                 client = client_mod.AuthenticatedClient(
                     base_url=self.base_url(), token=self.api_key, cookies=cookies
                 )
                 anonymous = client_mod.Client(base_url=self.base_url(), cookies=cookies)
-                self._call_every_operation(api, models, types, client, anonymous, customer)
+                seen = self._call_every_operation(api, models, types, client, anonymous, customer)
+                seen |= self._call_the_resource(api, operations, models, client)
+        # every operation of the document was called, and only those
+        self.assertEqual({name for name, _status in seen}, set(operations))
 
     def _call_every_operation(self, api, models, types, client, anonymous, customer):
         seen = set()
@@ -183,4 +198,50 @@ class TestOpenApiGeneratedClient(EndpointCase):
         broken = types.File(payload=io.BytesIO(b"<shipmentNotice/>"))
         self.assertEqual(call(notice, 400, models.Error, body=broken).errors[0].validator, "xsd")
 
-        self.assertEqual({name for name, _status in seen}, set(api))
+        return seen
+
+    def _call_the_resource(self, api, operations, models, client):
+        """The six operations of the demo's /api/v1/customers resource,
+        bodies built with the generated request types."""
+        seen = set()
+
+        def call(name, status, *args, **kw):
+            response = api[name].sync_detailed(*args, client=client, **kw)
+            self.assertEqual(response.status_code, status, response.content)
+            parsed = response.parsed
+            if status != 204:  # a 204 has no content to parse
+                self.assertTrue(type(parsed).__module__.startswith(f"{PACKAGE}.models."), parsed)
+            seen.add((name, status))
+            return parsed
+
+        def body(name, values):
+            return typing.get_type_hints(api[name].sync_detailed)["body"].from_dict(values)
+
+        ops = {
+            (method, path != "/api/v1/customers"): op_id
+            for op_id, (_module, method, path) in operations.items()
+            if path.startswith("/api/v1/customers")
+        }
+        self.assertEqual(len(ops), 6, sorted(operations))
+        values = {"name": "Generated Co", "city": "Lyon"}
+        created = call(ops["post", False], 201, body=body(ops["post", False], values))
+        new_id = created.data.id
+        self.assertEqual((created.data.name, created.data.city), ("Generated Co", "Lyon"))
+        page = call(ops["get", False], 200, limit=100, order="id desc")
+        self.assertIn(new_id, [record.id for record in page.data])
+        self.assertEqual(page.meta.limit, 100)
+        read = call(ops["get", True], 200, new_id)
+        self.assertEqual(read.data.name, "Generated Co")
+        put = call(ops["put", True], 200, new_id,
+                   body=body(ops["put", True], {"phone": "+1 555 0111"}))  # fmt: skip
+        self.assertEqual(put.data.phone, "+1 555 0111")
+        patched = call(ops["patch", True], 200, new_id,
+                       body=body(ops["patch", True], {"email": "co@example.com"}))  # fmt: skip
+        self.assertEqual(
+            (patched.data.email, patched.data.phone), ("co@example.com", "+1 555 0111")
+        )
+        call(ops["delete", True], 204, new_id)
+        gone = call(ops["get", True], 404, new_id)
+        self.assertIsInstance(gone, models.Error)
+        self.assertFalse(self.env["res.partner"].browse(new_id).exists())
+        return seen

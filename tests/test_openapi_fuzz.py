@@ -15,6 +15,7 @@ and bounded (``MAX_EXAMPLES`` per operation and phase, and a timeout)."""
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,20 @@ DEMO_ROUTES = {
     "/api/shipments/notice",
     "/api/v1/customers",  # a model resource: six operations on two paths
 }
+
+
+def schemathesis_checks():
+    """Every check name schemathesis has, asked from the installed version
+    (the command line registers them all when it is imported)."""
+    code = (
+        "import schemathesis.cli\n"
+        "from schemathesis.checks import CHECKS\n"
+        "print(','.join(CHECKS.get_all_names()))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return run.stdout.strip().split(",")
 
 
 def schemathesis_config(document):
@@ -110,6 +125,8 @@ def schemathesis_config(document):
 @tagged("post_install", "-at_install")
 class TestOpenApiFuzzDemo(EndpointCase):
     MAX_EXAMPLES = 300
+    #: the resource's create leads to its read, put, patch and delete
+    MIN_LINKS_COVERED = 4
     TIMEOUT = 600  # seconds; the run takes about a minute on 2 cores
 
     @mute_logger(*QUIET)
@@ -124,6 +141,25 @@ class TestOpenApiFuzzDemo(EndpointCase):
         ).json()
         self.assertEqual(len([op for item in document["paths"].values() for op in item]), 14)
         st = Path(sys.executable).with_name("st")
+        checks = schemathesis_checks()
+        # the checks this test relies on are among them, each enabled by name
+        self.assertLessEqual(
+            {
+                "not_a_server_error",
+                "status_code_conformance",
+                "content_type_conformance",
+                "response_headers_conformance",
+                "response_schema_conformance",
+                "negative_data_rejection",
+                "positive_data_acceptance",
+                "missing_required_header",
+                "unsupported_method",
+                "use_after_free",
+                "ensure_resource_availability",
+                "ignored_auth",
+            },
+            set(checks),
+        )
         with tempfile.TemporaryDirectory() as tmp, self.allow_requests():
             config = Path(tmp, "schemathesis.toml")
             config.write_text(schemathesis_config(document))
@@ -140,6 +176,8 @@ class TestOpenApiFuzzDemo(EndpointCase):
                 "all",
                 "--phases",
                 "examples,coverage,fuzzing,stateful",
+                "--checks",
+                ",".join(checks),
                 "--max-examples",
                 str(self.MAX_EXAMPLES),
                 "--generation-deterministic",  # and so no example database
@@ -166,5 +204,15 @@ class TestOpenApiFuzzDemo(EndpointCase):
         summary = output[output.find("Test Phases:") :].strip()
         _logger.info("schemathesis (exit %s):\n%s", run.returncode, summary[-3000:])
         self.assertEqual(run.returncode, 0, output[-20000:])
-        self.assertIn("Stateful", output)
         self.assertNotIn("Server error", output)
+        # Every phase ran (a skipped phase exits 0 too: "⏭  Stateful (...)").
+        for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
+            self.assertRegex(summary, rf"(?m)^\s*✅ {phase}\s*$", output[-5000:])
+        # The stateful phase ran scenarios along links between operations
+        # (create, then read, update, delete what was created).
+        scenarios = re.search(r"Scenarios:\s+(\d+)", output)
+        links = re.search(r"API Links:\s+(\d+) covered / (\d+) selected / (\d+) total", output)
+        self.assertTrue(scenarios and links, output[-5000:])
+        _logger.info("stateful: %s scenarios, links %s", scenarios[1], links.group(0))
+        self.assertGreater(int(scenarios[1]), 0, output[-5000:])
+        self.assertGreaterEqual(int(links[1]), self.MIN_LINKS_COVERED, output[-5000:])

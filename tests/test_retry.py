@@ -6,13 +6,13 @@ request is logged once, with what the client finally got."""
 
 import json
 import logging
-import time
 from unittest.mock import patch
 
 from odoo.exceptions import ConcurrencyError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..serving import request_log
 from .common import EndpointCase, serialization_failure_after_first_pass
 
 SCHEMA = json.dumps(
@@ -56,14 +56,10 @@ class TestRetriedRequests(EndpointCase):
 
     def _dispatcher_lines(self, logs, path):
         """The request's log lines. The line is written when the server has
-        sent the response, which may be just after the client has it."""
-        deadline = time.monotonic() + 5
-        while True:
-            lines = [line for line in logs.output if f"PUT {path} ->" in line]
-            if lines or time.monotonic() > deadline:
-                time.sleep(0.2)  # a second line would come as fast
-                return [line for line in logs.output if f"PUT {path} ->" in line]
-            time.sleep(0.01)
+        closed the response, which may be just after the client has it:
+        wait for that (request_log.settle), then read."""
+        request_log.settle()
+        return [line for line in logs.output if f"PUT {path} ->" in line]
 
     def test_serialization_failure_retry_sees_the_same_body_and_logs_once(self):
         route = "/api/retry/<int:pid>"
@@ -121,7 +117,8 @@ class TestRetriedRequests(EndpointCase):
         self.partner.invalidate_recordset(["phone"])
         self.assertEqual(self.partner.phone, "+1 555 0123")
         self.assertEqual(len(lines), 1, logs.output)
-        self.assertIn("-> 200", lines[0])
+        self.assertIn(f"PUT {path} -> 200", lines[0])
+        self.assertIn("(2 attempts)", lines[0])
 
     def test_failed_request_is_logged_once_with_its_error(self):
         route = "/api/retry-bad/<int:pid>"
