@@ -19,7 +19,6 @@ A database error while counting lets the request through (logged): the
 limit protects the server, it must not take the API down with it.
 """
 
-import time
 
 import psycopg2
 
@@ -45,9 +44,9 @@ CREATE_TABLE = f"""
 """
 CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_expires_idx ON {TABLE} (expires_at)"
 _HIT = Prepared(
-    "rest_endpoint_rate_hit",
+    "rest_endpoint_rate_hit_v2",  # v2: the clock parameter
     f"""
-    WITH clock AS (SELECT extract(epoch FROM clock_timestamp()) AS t)
+    WITH clock AS (SELECT coalesce({{clock}}, extract(epoch FROM clock_timestamp())) AS t)
     INSERT INTO {TABLE} AS c (endpoint_id, period, caller, window_no, hits, expires_at)
     SELECT {{endpoint_id}}, {{period}}, {{caller}}, floor(t / {{period}})::bigint, {{size}},
            to_timestamp((floor(t / {{period}}) + 1) * {{period}}) at time zone 'utc'
@@ -55,7 +54,13 @@ _HIT = Prepared(
     ON CONFLICT (endpoint_id, period, caller, window_no) DO UPDATE SET hits = c.hits + EXCLUDED.hits
     RETURNING c.hits, c.window_no, (SELECT t FROM clock)::float8
 """,  # constant SQL
-    [("endpoint_id", "integer"), ("period", "integer"), ("caller", "varchar"), ("size", "integer")],
+    [
+        ("endpoint_id", "integer"),
+        ("period", "integer"),
+        ("caller", "varchar"),
+        ("size", "integer"),
+        ("clock", "float8"),
+    ],
 )
 DELETE_EXPIRED = f"DELETE FROM {TABLE} WHERE expires_at < now() at time zone 'utc'"
 
@@ -63,51 +68,41 @@ DELETE_EXPIRED = f"DELETE FROM {TABLE} WHERE expires_at < now() at time zone 'ut
 leases = core_ratelimit.Leases()
 
 
+#: Tests only: the database clock (epoch seconds) the counter uses instead
+#: of ``clock_timestamp()``, to put requests in a window of the test's
+#: choosing (None, always in production: the database's own clock).
+pinned_clock = None
+
+
 def hit(dbname, compiled, caller):
     """Count one request of ``caller`` on ``compiled``; return (allowed,
-    headers). Over the limit, the headers include ``Retry-After``."""
+    headers). Over the limit, the headers include ``Retry-After``. The
+    arithmetic (leases, grants, headers) is ``core_ratelimit.count``; this
+    is its claim on the shared counter."""
     limit, period = compiled.rate_limit, compiled.rate_limit_period
     caller = caller[:256]
-    key = (dbname, compiled.id, period, limit, caller)
-    taken = leases.take(key)
-    if taken is not None:
-        allowed, remaining, reset = taken
-        return _answer(allowed, limit, remaining, reset)
-    size = core_ratelimit.lease_size(limit)
-    started = time.monotonic()
-    try:
-        rows = execute(
-            dbname,
-            _HIT,
-            {"endpoint_id": compiled.id, "period": period, "caller": caller, "size": size},
-        )
+
+    def claim(size):
+        params = {
+            "endpoint_id": compiled.id,
+            "period": period,
+            "caller": caller,
+            "size": size,
+            "clock": pinned_clock,
+        }
+        rows = execute(dbname, _HIT, params)
         if connections.cleanup_due(dbname):
             execute(dbname, DELETE_EXPIRED)
+        return rows[0]
+
+    key = (dbname, compiled.id, period, limit, caller)
+    try:
+        return core_ratelimit.count(leases, key, limit, period, claim)
     except psycopg2.Error:
         _logger.exception(
             "Rate limit of endpoint #%s not counted; request let through", compiled.id
         )
         return True, {}
-    total, window_no, now = rows[0]
-    granted = core_ratelimit.granted(limit, total, size)
-    reset = core_ratelimit.reset_seconds(window_no, period, now)
-    held = leases.store(
-        key,
-        limit,
-        window_no,
-        total,
-        granted - 1 if granted else None,
-        (window_no + 1) * period - now,
-        started,
-    )
-    return _answer(bool(granted), limit, limit - total + held, reset)
-
-
-def _answer(allowed, limit, remaining, reset):
-    headers = core_ratelimit.headers(limit, limit - remaining, reset)
-    if not allowed:
-        headers["Retry-After"] = str(reset)
-    return allowed, headers
 
 
 def check(dispatcher, compiled):

@@ -3,13 +3,17 @@
 """The per-process cache of verified bearer keys, and the key stamp that
 tells it when to verify them again (``auth.py``, ``key_stamp.py``)."""
 
+import time
 from datetime import timedelta
 from unittest.mock import Mock, patch
 
+import odoo
 from odoo.tests import tagged
 
-from ..serving import auth
+from ..serving import auth, key_stamp
+from ..serving.registry import STATE_TABLE
 from .common import EndpointCase
+from .test_multiprocess import TwoServersCase
 
 
 @tagged("post_install", "-at_install")
@@ -152,3 +156,100 @@ class TestBearerCache(EndpointCase):
         self.assertEqual([entry.stamp for entry in auth._cache.values()], [self.stamp()])
         self.assertEqual(auth.authenticate(self.cr, self.header), self.api_user.id)
         self.assertEqual(verify.call_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestBearerCacheTwoServers(TwoServersCase):
+    """The cache of each server process, seen from outside: a key both
+    servers have verified and cached is refused by both once the database's
+    clock passes its expiry, and once the database is restored with another
+    key under its row id."""
+
+    ROUTE = "/api/bearer/servers"
+
+    def setUp(self):
+        super().setUp()
+        self.keys = []
+        self.addCleanup(self._delete_keys)
+        self._create(route=self.ROUTE, auth_type="bearer", registry_sync=True)
+
+    def _delete_keys(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM res_users_apikeys WHERE id = ANY(%s)", [self.keys])
+
+    def _key(self, xmlid, expires_in=None):
+        """A committed global key of the user ``xmlid``: (key, its row)."""
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            user = env.ref(xmlid)
+            key = env["res.users.apikeys"].with_user(user).sudo()._generate(None, "servers", None)
+            cr.execute(
+                "SELECT id, key, index FROM res_users_apikeys WHERE user_id = %s"
+                " ORDER BY id DESC LIMIT 1",
+                [user.id],
+            )
+            row = cr.fetchone()
+            if expires_in:
+                cr.execute(
+                    "UPDATE res_users_apikeys SET expiration_date ="
+                    " now() at time zone 'utc' + %s * interval '1 second' WHERE id = %s",
+                    [expires_in, row[0]],
+                )
+        self.keys.append(row[0])
+        return key, row
+
+    def _stamp(self):
+        with self.registry.cursor() as cr:
+            cr.execute(f"SELECT {key_stamp.COLUMN} FROM {STATE_TABLE}")
+            return cr.fetchone()[0]
+
+    def _statuses(self, key):
+        return [server.get(self.ROUTE, key=key).status_code for server in self.servers]
+
+    def test_cached_key_refused_by_both_servers_once_the_database_clock_passes_its_expiry(self):
+        key, (key_id, _hash, _index) = self._key("base.user_admin", expires_in=8)
+        self.assertEqual(self._statuses(key), [200, 200])  # verified, cached
+        self.assertEqual(self._statuses(key), [200, 200])  # from the cache
+        stamp = self._stamp()
+
+        def expired():
+            with self.registry.cursor() as cr:
+                cr.execute(
+                    "SELECT expiration_date < now() at time zone 'utc'"
+                    " FROM res_users_apikeys WHERE id = %s",
+                    [key_id],
+                )
+                return cr.fetchone()[0]
+
+        # wait for the database's clock itself to pass the expiry
+        deadline = time.monotonic() + 60
+        while not expired():
+            self.assertLess(time.monotonic(), deadline, "the key never expired")
+            time.sleep(0.2)
+        self.assertEqual(self._statuses(key), [401, 401])
+        # nothing renewed the stamp: the servers' own expiry check refused it
+        self.assertEqual(self._stamp(), stamp)
+
+    def test_restored_database_with_another_key_under_the_id(self):
+        key, (key_id, _hash, _index) = self._key("base.user_admin")
+        other_key, (other_id, other_hash, other_index) = self._key("base.user_demo")
+        self.assertEqual(self._statuses(key), [200, 200])  # cached by both
+        stamp = self._stamp()
+        # "Restore" a dump in which the row id of the cached key holds the
+        # demo user's key: pg_restore loads rows before it creates triggers,
+        # so no trigger runs, and the state row comes with the dump's stamp.
+        with self.registry.cursor() as cr:
+            cr.execute("SET LOCAL session_replication_role = replica")  # no triggers
+            cr.execute("DELETE FROM res_users_apikeys WHERE id = %s", [other_id])
+            cr.execute(
+                "UPDATE res_users_apikeys SET user_id = %s, key = %s, index = %s WHERE id = %s",
+                [self._demo_uid(cr), other_hash, other_index, key_id],
+            )
+            cr.execute(f"UPDATE {STATE_TABLE} SET {key_stamp.COLUMN} = 'stamp of the dump'")
+        self.assertNotEqual(self._stamp(), stamp)
+        self.assertEqual(self._statuses(key), [401, 401])
+        self.assertEqual(self._statuses(other_key), [200, 200])
+
+    def _demo_uid(self, cr):
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        return env.ref("base.user_demo").id

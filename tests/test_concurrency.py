@@ -10,10 +10,18 @@ values that were sent. The demo's bearer PUT (with a JSON Schema) and a
 ``readonly`` endpoint that writes (served again on a read/write cursor) are
 both hammered.
 
+The servers run with ``--dev=replica``: Odoo then opens a read-only pool on
+the same database (``odoo/orm/registry.py``), so a ``readonly`` route starts
+on a really read-only cursor (``Request._serve_db``), as behind a replica.
+Their logs show the retries: the dispatcher's line of each request says
+``(N attempts)`` once it ran more than once.
+
 This test commits (the servers only see committed data) and cleans up.
 """
 
 import json
+import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -41,6 +49,12 @@ SCHEMA = json.dumps(
 
 @tagged("post_install", "-at_install")
 class TestConcurrentWrites(TwoServersCase):
+    SERVER_ARGS = (
+        "--dev=replica",
+        # the dispatcher's line of each request, with its number of passes
+        "--log-handler=odoo.addons.rest_endpoint.serving.dispatcher:INFO",
+    )
+
     def setUp(self):
         super().setUp()
         with self.registry.cursor() as cr:
@@ -96,9 +110,38 @@ class TestConcurrentWrites(TwoServersCase):
             self.assertIn(phone, text)  # each request ran with its own body
         self.assertIn(self._final_phone(), {phone for phone, _s, _t in results})
 
+    def _attempts(self, path):
+        """{number of passes: requests} of the 200 answers to ``path``, from
+        the dispatcher lines of both servers' logs (written once the
+        response is closed: the servers are stopped first, which flushes)."""
+        self._stop_all()
+        attempts = Counter()
+        line = re.compile(rf"PUT {re.escape(path)} -> 200, .*?(?: \((\d+) attempts\))?\s*$")
+        for server in self.servers:
+            with open(server.logfile, encoding="utf-8") as log:
+                for text in log:
+                    match = line.search(text)
+                    if match:
+                        attempts[int(match[1] or 1)] += 1
+        return attempts
+
+    def _readonly_retries(self):
+        """How many times Odoo served a request again on a read/write cursor
+        after a write on the read-only one."""
+        total = 0
+        for server in self.servers:
+            with open(server.logfile, encoding="utf-8") as log:
+                total += sum("retrying with a read/write cursor" in text for text in log)
+        return total
+
     def test_concurrent_puts_to_one_record_all_succeed(self):
-        results = self._hammer(f"/api/mobile/customer/{self.partner_id}")
+        path = f"/api/mobile/customer/{self.partner_id}"
+        results = self._hammer(path)
         self._assert_all_written(results)
+        attempts = self._attempts(path)
+        self.assertEqual(sum(attempts.values()), CLIENTS, attempts)
+        # some requests lost the race for the row and were run again
+        self.assertGreater(sum(n for passes, n in attempts.items() if passes > 1), 0, attempts)
 
     def test_concurrent_writes_through_a_readonly_endpoint(self):
         self._create(
@@ -111,5 +154,12 @@ class TestConcurrentWrites(TwoServersCase):
             code_snippet=WRITE_PHONE,
             registry_sync=True,
         )
-        results = self._hammer(f"/api/concurrency/ro/{self.partner_id}")
+        path = f"/api/concurrency/ro/{self.partner_id}"
+        results = self._hammer(path)
         self._assert_all_written(results)
+        attempts = self._attempts(path)
+        # every request wrote on its read-only cursor first, then was served
+        # again on a read/write one (and maybe more, after losing the race)
+        self.assertEqual(sum(attempts.values()), CLIENTS, attempts)
+        self.assertNotIn(1, attempts, attempts)
+        self.assertEqual(self._readonly_retries(), CLIENTS)

@@ -38,8 +38,9 @@ def _free_port():
 class OdooServer:
     """An Odoo server in its own process, on loopback, for this database."""
 
-    def __init__(self, db, logdir):
+    def __init__(self, db, logdir, extra_args=()):
         self.db = db
+        self.extra_args = list(extra_args)
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.logfile = os.path.join(logdir, f"odoo-{self.port}.log")
@@ -61,6 +62,7 @@ class OdooServer:
             "--max-cron-threads=0",
             f"--logfile={self.logfile}",
             "--log-level=warn",
+            *self.extra_args,
         ]
         for option in ("db_host", "db_port", "db_user", "db_password"):
             if config[option]:
@@ -146,12 +148,17 @@ SYNC_SNIPPET = "result = {{'payload': {{'sync': {}}}}}"
 class TwoServersCase(BaseCase):
     """Two Odoo servers on the test database, started for each test."""
 
+    #: more command-line arguments for both servers
+    SERVER_ARGS = ()
+
     def setUp(self):
         super().setUp()
         self.db = get_db_name()
         self.registry = Registry(self.db)
         self.logdir = tempfile.mkdtemp(prefix="rest_endpoint_servers_")
-        self.servers = [OdooServer(self.db, self.logdir).start() for _i in range(2)]
+        self.servers = [
+            OdooServer(self.db, self.logdir, self.SERVER_ARGS).start() for _i in range(2)
+        ]
         self.addCleanup(self._stop_all)
         self.created = []
         self.addCleanup(self._cleanup_records)

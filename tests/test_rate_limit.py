@@ -4,8 +4,6 @@
 ahead, prepared statements (the two-server side is in
 test_operations_servers.py)."""
 
-import time
-
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -15,19 +13,32 @@ from .common import OperationsCase
 
 @tagged("post_install", "-at_install")
 class TestRateLimit(OperationsCase):
-    def _fresh_window(self, period):
-        """Sleep to the start of a window (numbered on the same clock)."""
-        time.sleep(period - (time.time() % period) + 0.05)
+    def _pin_clocks(self, period, into):
+        """Pin the database clock the counter reads (``rate_limit.pinned_clock``)
+        ``into`` seconds into a window of ``period`` seconds, and the clock
+        this process's leases run on to match: ``advance(seconds)`` moves
+        both. No request depends on how fast the test runs."""
+        self.env.cr.execute("SELECT extract(epoch FROM clock_timestamp())::float8")
+        start = (self.env.cr.fetchone()[0] // period + 1) * period + into
+        monotonic = [1000.0]
+        self.patch(rate_limit, "pinned_clock", start)
+        self.patch(rate_limit.leases, "clock", lambda: monotonic[0])
+
+        def advance(seconds):
+            rate_limit.pinned_clock += seconds
+            monotonic[0] += seconds
+
+        return advance
 
     def test_429_with_headers_then_200_after_the_period(self):
-        self.make_endpoint(
+        endpoint = self.make_endpoint(
             route="/api/limited",
             request_method="POST",
             request_content_type="application/json",
             rate_limit=3,
-            rate_limit_period=2,
+            rate_limit_period=60,
         )
-        self._fresh_window(2)
+        advance = self._pin_clocks(60, into=15)
 
         def post(data='{"a": 1}'):
             return self.request(
@@ -39,20 +50,33 @@ class TestRateLimit(OperationsCase):
             response = post()
             self.assertEqual(response.status_code, 200, response.text)
             self.assertEqual(response.headers["RateLimit-Limit"], "3")
+            self.assertEqual(response.headers["RateLimit-Reset"], "45")
             remaining.append(response.headers["RateLimit-Remaining"])
         self.assertEqual(remaining, ["2", "1", "0"])
         # over the limit: refused before the body is read (this one is not JSON)
         response = post(data="{not json")
         body = self.assertJsonError(response, 429, "rest_endpoint.errors.TooManyRequests")
-        self.assertIn("3 request(s) per 2 second(s)", body["message"])
-        retry_after = int(response.headers["Retry-After"])
-        self.assertIn(retry_after, (1, 2))
+        self.assertIn("3 request(s) per 60 second(s)", body["message"])
+        self.assertIn("Retry in 45 second(s)", body["message"])
+        self.assertEqual(response.headers["Retry-After"], "45")
         self.assertEqual(response.headers["RateLimit-Remaining"], "0")
-        self.assertEqual(response.headers["RateLimit-Reset"], str(retry_after))
-        time.sleep(retry_after + 0.1)
+        self.assertEqual(response.headers["RateLimit-Reset"], "45")
+        advance(44)  # a second before the window ends: still refused
+        self.assertEqual(post().headers["Retry-After"], "1")
+        advance(1)  # the next window of the database clock
         response = post()
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(response.headers["RateLimit-Remaining"], "2")
+        self.assertEqual(response.headers["RateLimit-Reset"], "60")
+        rows = rate_limit.execute(
+            self.env.cr.dbname,
+            f"SELECT window_no, hits FROM {rate_limit.TABLE} WHERE endpoint_id = %s"
+            " ORDER BY window_no",
+            [endpoint.id],
+        )
+        # the refused calls of the first window: one claim, then the lease
+        self.assertEqual([hits for _window, hits in rows], [4, 1])
+        self.assertEqual(rows[1][0], rows[0][0] + 1)
 
     def test_counted_per_caller_and_changed_at_sync(self):
         endpoint = self.make_endpoint(

@@ -85,6 +85,42 @@ def granted(limit, total, size):
     return max(0, min(size, limit - (total - size)))
 
 
+def answer(allowed, limit, remaining, reset):
+    """``(allowed, headers)`` of a counted request; over the limit the
+    headers include ``Retry-After``."""
+    result = headers(limit, limit - remaining, reset)
+    if not allowed:
+        result["Retry-After"] = str(reset)
+    return allowed, result
+
+
+def count(leases, key, limit, period, claim):
+    """Count one request of the caller ``key`` (``(allowed, headers)``):
+    from a live lease of ``leases`` when there is one, else by a claim on
+    the shared counter. ``claim(size)`` adds ``size`` hits to the counter of
+    the current window and returns ``(total, window_no, now)``: the new
+    count, the window's number and the clock it was read on (epoch seconds
+    of the database, see ``rate_limit.py``)."""
+    taken = leases.take(key)
+    if taken is not None:
+        allowed, remaining, reset = taken
+        return answer(allowed, limit, remaining, reset)
+    size = lease_size(limit)
+    started = leases.clock()
+    total, window_no, now = claim(size)
+    got = granted(limit, total, size)
+    held = leases.store(
+        key,
+        limit,
+        window_no,
+        total,
+        got - 1 if got else None,
+        (window_no + 1) * period - now,
+        started,
+    )
+    return answer(bool(got), limit, limit - total + held, reset_seconds(window_no, period, now))
+
+
 class _Lease:
     __slots__ = ("deadline", "exhausted", "left", "limit", "total", "window_no")
 

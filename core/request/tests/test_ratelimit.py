@@ -18,35 +18,37 @@ class FakeClock:
 
 
 class SharedCounter:
-    """The database's counter row of one caller and window."""
+    """The database's counter row of one caller, as the upsert of
+    ``rate_limit._HIT`` returns it: (total, window number, clock)."""
 
-    def __init__(self):
-        self.hits = 0
+    def __init__(self, clock, period=3600):
+        self.hits, self.clock, self.period = {}, clock, period
 
     def claim(self, size):
-        self.hits += size
-        return self.hits
+        window_no = int(self.clock() // self.period)
+        self.hits[window_no] = self.hits.get(window_no, 0) + size
+        return self.hits[window_no], window_no, self.clock()
 
 
 class Process:
-    """One worker: its leases, and the claim path of ``rate_limit.hit``."""
+    """One worker: its leases, counting through ``ratelimit.count`` (the
+    code ``rate_limit.hit`` runs) against the shared counter."""
 
     def __init__(self, counter, limit, clock):
         self.counter, self.limit, self.clock = counter, limit, clock
         self.leases = ratelimit.Leases(clock)
         self.claims = 0
+        self.headers = None
+
+    def claim(self, size):
+        self.claims += 1
+        return self.counter.claim(size)
 
     def request(self, key="key:1"):
-        taken = self.leases.take(key)
-        if taken is not None:
-            return taken[0]
-        size = ratelimit.lease_size(self.limit)
-        total = self.counter.claim(size)
-        self.claims += 1
-        granted = ratelimit.granted(self.limit, total, size)
-        left = granted - 1 if granted else None
-        self.leases.store(key, self.limit, 7, total, left, 60, self.clock())
-        return bool(granted)
+        allowed, self.headers = ratelimit.count(
+            self.leases, key, self.limit, self.counter.period, self.claim
+        )
+        return allowed
 
 
 def test_lease_size_and_grants():
@@ -70,7 +72,7 @@ def test_lease_size_and_grants():
 def test_never_over_the_limit_and_at_least_90_percent(limit, processes):
     rng = random.Random(limit * 31 + processes)
     clock = FakeClock()
-    counter = SharedCounter()
+    counter = SharedCounter(clock)
     workers = [Process(counter, limit, clock) for _i in range(processes)]
     admitted = sum(rng.choice(workers).request() for _i in range(3 * limit))
     assert limit * 0.9 <= admitted <= limit
@@ -81,7 +83,7 @@ def test_worst_case_stranded_hits_of_five_processes(limit):
     """Five processes claim once and never see the caller again; a sixth
     serves everything else: the caller still gets 90 % of the limit."""
     clock = FakeClock()
-    counter = SharedCounter()
+    counter = SharedCounter(clock)
     workers = [Process(counter, limit, clock) for _i in range(6)]
     admitted = sum(worker.request() for worker in workers[1:])
     admitted += sum(workers[0].request() for _i in range(2 * limit))
@@ -92,7 +94,7 @@ def test_worst_case_stranded_hits_of_five_processes(limit):
 
 def test_one_claim_serves_many_requests():
     clock = FakeClock()
-    worker = Process(SharedCounter(), 1000, clock)
+    worker = Process(SharedCounter(clock), 1000, clock)
     assert all(worker.request() for _i in range(100))
     assert worker.claims == 100 // ratelimit.lease_size(1000)
 
@@ -153,7 +155,7 @@ def test_refused_locally_until_the_window_ends():
     """After a refused claim, the window's requests are refused without a
     claim; hits still held from an earlier claim are served first."""
     clock = FakeClock()
-    counter = SharedCounter()
+    counter = SharedCounter(clock)
     workers = [Process(counter, 100, clock) for _i in range(2)]
     admitted = sum(workers[i % 2].request() for i in range(1000))
     assert admitted == 100
@@ -165,3 +167,42 @@ def test_refused_locally_until_the_window_ends():
     assert leases.take("k") == (False, 0, 30)
     clock.now += 30
     assert leases.take("k") is None  # a new window: ask again
+
+
+def test_count_headers_and_refusal_in_a_window():
+    """A limit of 3 per 60 s, the clock 15 s into a window: three calls
+    admitted counting down, the fourth refused for the 45 s left without a
+    claim, and the next window admits again."""
+    clock = FakeClock()
+    clock.now = 60 * 1000 + 15.0
+    worker = Process(SharedCounter(clock, period=60), 3, clock)
+    answers = []
+    for _i in range(4):
+        allowed = worker.request()
+        answers.append((allowed, worker.headers["RateLimit-Remaining"]))
+    assert answers == [(True, "2"), (True, "1"), (True, "0"), (False, "0")]
+    assert worker.headers["Retry-After"] == worker.headers["RateLimit-Reset"] == "45"
+    assert worker.claims == 4
+    assert not worker.request()  # refused by the lease: no claim
+    assert worker.claims == 4
+    clock.now += 45
+    assert worker.request()
+    assert worker.headers == {
+        "RateLimit-Limit": "3",
+        "RateLimit-Remaining": "2",
+        "RateLimit-Reset": "60",
+    }
+
+
+@pytest.mark.parametrize("limit", [1, 7, 20, 49])
+def test_below_fifty_is_exact_across_processes_and_windows(limit):
+    """Call by call: in every window exactly ``limit`` calls are admitted,
+    whatever the number of processes serving them."""
+    rng = random.Random(limit)
+    clock = FakeClock()
+    counter = SharedCounter(clock, period=60)
+    workers = [Process(counter, limit, clock) for _i in range(3)]
+    for _window in range(3):
+        admitted = sum(rng.choice(workers).request() for _i in range(2 * limit + 5))
+        assert admitted == limit
+        clock.now += 60
