@@ -42,4 +42,6 @@ from . import (
     test_screenshots,
     test_security,
     test_shadowing,
+    test_shadowing_install,
+    test_sync_prefork,
 )

@@ -8,6 +8,7 @@ import json
 
 from werkzeug.routing import Rule
 
+from odoo import sql_db
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -96,6 +97,47 @@ class TestOdooRoutesFirst(EndpointCase):
         for method, path, body in ODOO_REQUESTS:
             with self.subTest(method=method, path=path):
                 self.assertEqual(self._answer(method, path, body), baseline[(method, path)])
+
+    def _queries(self, method, path, body):
+        """The SQL queries the server makes to answer ``path`` (asked twice
+        first: caches warm, the count is then stable)."""
+        for _i in range(2):
+            self._answer(method, path, body)
+        before = sql_db.sql_counter
+        self._answer(method, path, body)
+        return sql_db.sql_counter - before
+
+    def test_odoo_routes_pay_nothing_for_published_endpoints(self):
+        """README: Odoo's own routes pay nothing for the endpoints. The
+        queries of the health check, a web client RPC, the login page and
+        the web client are the same with nothing published and with the
+        demo plus catch-alls published."""
+        requests = [
+            ("GET", "/web/health", None),
+            ("POST", "/web/webclient/version_info", JSONRPC),
+            ("GET", "/web/login", None),
+            ("GET", "/odoo", None),
+        ]
+        # nothing published (the demo's endpoints unpublished)
+        everything = self.Endpoint.with_context(active_test=False).search([])
+        version = everything._bump_version(everything.ids)
+        self.env.cr.execute(
+            "UPDATE endpoint_endpoint SET published_config = NULL, published_version = %s",
+            [version],
+        )
+        everything.invalidate_recordset()
+        self.assertEqual(self.request("GET", "/api/mobile/customer/1").status_code, 404)
+        self.authenticate("admin", "admin")
+        bare = {(m, p): self._queries(m, p, b) for m, p, b in requests}
+        # the demo again, and catch-alls
+        everything.action_sync_registry()
+        self._force_publish("/<path:p>", "GET")
+        self._force_publish("/<string:a>/<string:b>", "POST")
+        self.assertEqual(self.request("GET", "/api/anything/here").status_code, 200)
+        self.assertEqual(self.request("GET", "/api/v1/customers").status_code, 401)
+        published = {(m, p): self._queries(m, p, b) for m, p, b in requests}
+        self.assertEqual(published, bare)
+        self.assertTrue(all(bare.values()), bare)  # the counter counts this server
 
     def test_routes_of_modules_installed_later_unpublish_endpoints(self):
         kept = self.make_endpoint(route="/api/later/kept")
