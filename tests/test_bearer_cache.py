@@ -171,7 +171,12 @@ class TestBearerCacheTwoServers(TwoServersCase):
         super().setUp()
         self.keys = []
         self.addCleanup(self._delete_keys)
-        self._create(route=self.ROUTE, auth_type="bearer", registry_sync=True)
+        self._create(
+            route=self.ROUTE,
+            auth_type="bearer",
+            registry_sync=True,
+            code_snippet="result = {'payload': {'ok': True}}",
+        )
 
     def _delete_keys(self):
         with self.registry.cursor() as cr:

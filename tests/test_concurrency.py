@@ -54,6 +54,11 @@ class TestConcurrentWrites(TwoServersCase):
         # the dispatcher's line of each request, with its number of passes
         "--log-handler=odoo.addons.rest_endpoint.serving.dispatcher:INFO",
     )
+    # A request holds a connection of each pool (read-only, then read/write):
+    # at most 8 requests at a time per server (Odoo's own limit; the others
+    # wait to be accepted) keeps both servers under PostgreSQL's 100
+    # connections, which the machine's other test runs share.
+    SERVER_ENV = {"ODOO_MAX_HTTP_THREADS": "8"}
 
     def setUp(self):
         super().setUp()

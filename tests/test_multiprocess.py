@@ -38,9 +38,10 @@ def _free_port():
 class OdooServer:
     """An Odoo server in its own process, on loopback, for this database."""
 
-    def __init__(self, db, logdir, extra_args=()):
+    def __init__(self, db, logdir, extra_args=(), extra_env=None):
         self.db = db
         self.extra_args = list(extra_args)
+        self.extra_env = dict(extra_env or {})
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.logfile = os.path.join(logdir, f"odoo-{self.port}.log")
@@ -74,6 +75,7 @@ class OdooServer:
         env = dict(
             os.environ,
             PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+            **self.extra_env,
         )
         self.proc = subprocess.Popen(self.command(), env=env, stdin=subprocess.DEVNULL)
         return self
@@ -148,8 +150,9 @@ SYNC_SNIPPET = "result = {{'payload': {{'sync': {}}}}}"
 class TwoServersCase(BaseCase):
     """Two Odoo servers on the test database, started for each test."""
 
-    #: more command-line arguments for both servers
+    #: more command-line arguments and environment variables for both servers
     SERVER_ARGS = ()
+    SERVER_ENV = {}
 
     def setUp(self):
         super().setUp()
@@ -157,7 +160,8 @@ class TwoServersCase(BaseCase):
         self.registry = Registry(self.db)
         self.logdir = tempfile.mkdtemp(prefix="rest_endpoint_servers_")
         self.servers = [
-            OdooServer(self.db, self.logdir, self.SERVER_ARGS).start() for _i in range(2)
+            OdooServer(self.db, self.logdir, self.SERVER_ARGS, self.SERVER_ENV).start()
+            for _i in range(2)
         ]
         self.addCleanup(self._stop_all)
         self.created = []

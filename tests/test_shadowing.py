@@ -5,6 +5,7 @@ save time when it could, unpublished when a module installed later makes it
 so, and at serve time Odoo's routes win whatever was published."""
 
 import json
+from unittest.mock import patch
 
 from werkzeug.routing import Rule
 
@@ -12,6 +13,7 @@ from odoo import sql_db
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models.ir_http import IrHttp
 from ..serving import route_guard
 from .common import EndpointCase
 
@@ -99,19 +101,23 @@ class TestOdooRoutesFirst(EndpointCase):
                 self.assertEqual(self._answer(method, path, body), baseline[(method, path)])
 
     def _queries(self, method, path, body):
-        """The SQL queries the server makes to answer ``path`` (asked twice
-        first: caches warm, the count is then stable)."""
-        for _i in range(2):
-            self._answer(method, path, body)
-        before = sql_db.sql_counter
+        """The SQL queries the server makes to answer ``path``: the fewest of
+        three calls, caches warm (Odoo also writes, at most every few
+        minutes, a session's device log: a call that does pays one more)."""
         self._answer(method, path, body)
-        return sql_db.sql_counter - before
+        counts = []
+        for _i in range(3):
+            before = sql_db.sql_counter
+            self._answer(method, path, body)
+            counts.append(sql_db.sql_counter - before)
+        return min(counts)
 
     def test_odoo_routes_pay_nothing_for_published_endpoints(self):
         """README: Odoo's own routes pay nothing for the endpoints. The
         queries of the health check, a web client RPC, the login page and
-        the web client are the same with nothing published and with the
-        demo plus catch-alls published."""
+        the web client are the same as Odoo's alone (this module's
+        ``_match`` bypassed), with nothing published, and with the demo
+        plus catch-alls published."""
         requests = [
             ("GET", "/web/health", None),
             ("POST", "/web/webclient/version_info", JSONRPC),
@@ -129,6 +135,10 @@ class TestOdooRoutesFirst(EndpointCase):
         self.assertEqual(self.request("GET", "/api/mobile/customer/1").status_code, 404)
         self.authenticate("admin", "admin")
         bare = {(m, p): self._queries(m, p, b) for m, p, b in requests}
+        odoo_alone = classmethod(lambda cls, path: super(IrHttp, cls)._match(path))
+        with patch.object(IrHttp, "_match", odoo_alone):
+            alone = {(m, p): self._queries(m, p, b) for m, p, b in requests}
+        self.assertEqual(bare, alone)
         # the demo again, and catch-alls
         everything.action_sync_registry()
         self._force_publish("/<path:p>", "GET")
@@ -137,7 +147,7 @@ class TestOdooRoutesFirst(EndpointCase):
         self.assertEqual(self.request("GET", "/api/v1/customers").status_code, 401)
         published = {(m, p): self._queries(m, p, b) for m, p, b in requests}
         self.assertEqual(published, bare)
-        self.assertTrue(all(bare.values()), bare)  # the counter counts this server
+        self.assertTrue(any(bare.values()), bare)  # the counter counts this server
 
     def test_routes_of_modules_installed_later_unpublish_endpoints(self):
         kept = self.make_endpoint(route="/api/later/kept")
