@@ -364,24 +364,20 @@ def _check_csv_header(fieldnames):
 
 
 def _parse_qsl(text, charset, max_num_fields=None):
+    # errors="strict": the default, "replace", would hide bad %-escapes
+    options = {"keep_blank_values": True, "strict_parsing": True, "errors": "strict"}
     return urllib.parse.parse_qsl(
-        text,
-        keep_blank_values=True,
-        strict_parsing=True,
-        max_num_fields=max_num_fields,
-        encoding=charset or "utf-8",
-        errors="strict",  # the default, "replace", would hide bad %-escapes
+        text, max_num_fields=max_num_fields, encoding=charset or "utf-8", **options
     )
 
 
 def _form_position(text, charset):
-    """`` (field N, at character C)`` for the first field of ``text`` that
-    the parser refuses on its own; empty when none is (too many fields)."""
+    """`` (field N, at character C)``: the first field the parser refuses
+    (an empty one too); empty when none is (too many fields)."""
     offset = 0
     for number, field in enumerate(text.split("&"), 1):
         try:
-            if not _parse_qsl(field, charset):  # an empty field
-                raise ValueError(field)
+            _parse_qsl(field or "&", charset)  # "&": empty fields, refused
         except ValueError:
             return f" (field {number}, at character {offset})"
         offset += len(field) + 1
