@@ -14,12 +14,12 @@ import os
 import subprocess
 import sys
 import tempfile
+from contextlib import closing
 
 import odoo
 import odoo.release
-from odoo.service import db as db_service
 from odoo.tests import BaseCase, get_db_name, tagged
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 from .test_multiprocess import OdooServer
 
@@ -43,8 +43,18 @@ class TestModuleInstalledLater(BaseCase):
         self.db = f"{get_db_name()}_later"[:63]
         self.addons_path = ",".join([*config["addons_path"], TEST_ADDONS])
         self.logdir = tempfile.mkdtemp(prefix="rest_endpoint_later_")
-        db_service.exp_drop(self.db)
-        self.addCleanup(db_service.exp_drop, self.db)
+        self._drop()
+        self.addCleanup(self._drop)
+
+    def _drop(self):
+        """Drop the throw-away database (``exp_drop`` would not: it lists
+        only the databases given with ``--database``)."""
+        odoo.sql_db.close_db(self.db)
+        with closing(odoo.sql_db.db_connect("postgres").cursor()) as cr:
+            cr._cnx.autocommit = True
+            cr.execute(SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(self.db)))
+            cr.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [self.db])
+            self.assertEqual(cr.fetchone()[0], 0)
 
     def odoo(self, *args, stdin=None):
         """Run Odoo's command line on the throw-away database."""
