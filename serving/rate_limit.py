@@ -19,7 +19,6 @@ A database error while counting lets the request through (logged): the
 limit protects the server, it must not take the API down with it.
 """
 
-
 import psycopg2
 
 from ..core.request import errors as core_errors
