@@ -4,7 +4,7 @@ import pytest
 import referencing.exceptions
 import yaml
 
-from core.request import schema
+from core.request import schema, yaml_safe
 from core.request.body import parse_body
 from core.request.errors import RequestValidationError
 from core.request.schema import (
@@ -59,13 +59,13 @@ def test_yaml_alias_bomb_refused_before_expansion(loader, monkeypatch):
     """Refused at the first anchor: two nodes composed (the document's
     mapping and its first key), none constructed, no alias followed."""
     composed, constructed = [], []
-    compose_node = schema._SchemaYamlLoader.compose_node
+    compose_node = yaml_safe.SafeYamlLoader.compose_node
 
     def counting_compose(self, parent, index):
         composed.append(self.peek_event())
         return compose_node(self, parent, index)
 
-    monkeypatch.setattr(schema._SchemaYamlLoader, "compose_node", counting_compose)
+    monkeypatch.setattr(yaml_safe.SafeYamlLoader, "compose_node", counting_compose)
     monkeypatch.setattr(
         yaml.constructor.BaseConstructor,
         "construct_object",
