@@ -118,7 +118,7 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         self.rate_headers = None
         # Under the test runner, counted until its response is closed
         # (request_log.settle: tests wait for it instead of sleeping).
-        self._counted_open = request_log.request_started()
+        self.counted_open = request_log.request_started()
 
     @classmethod
     def is_compatible_with(cls, request):
@@ -388,23 +388,13 @@ class RestEndpointDispatcher(CrossSiteChecks, Dispatcher):
         try:
             self._write_log(line, compiled, row, where)
         finally:
-            if self._counted_open:
-                self._counted_open = False
-                request_log.request_closed()
+            request_log.request_closed(self)
 
     def _write_log(self, line, compiled, row, where):
         method, path, status, label, attempts, message = line
         elapsed = time.perf_counter() - self.started
-        _logger.info(
-            "%s %s -> %s, %s, %.1f ms%s%s",
-            method,
-            path,
-            status,
-            label,
-            elapsed * 1000,
-            attempts,
-            message,
-        )
+        args = (method, path, status, label, elapsed * 1000, attempts, message)
+        _logger.info("%s %s -> %s, %s, %.1f ms%s%s", *args)
         db, registry = where
         try:
             metrics.observe_request(db, compiled.name if compiled else "", method, status, elapsed)

@@ -297,8 +297,12 @@ def request_started():
     return True
 
 
-def request_closed():
+def request_closed(dispatcher):
+    """The final response of ``dispatcher``'s request is closed (once)."""
     global _open_requests  # noqa: PLW0603
+    if not dispatcher.counted_open:
+        return
+    dispatcher.counted_open = False
     with _open_lock:
         _open_requests -= 1
         _open_lock.notify_all()
