@@ -131,9 +131,10 @@ def schemathesis_config(document, checks):
 @tagged("post_install", "-at_install")
 class TestOpenApiFuzzDemo(EndpointCase):
     MAX_EXAMPLES = 300
-    #: links followed by the stateful phase: 17 of 21 inferred on the demo
-    #: (creates lead to the reads, updates and deletes of what they made)
-    MIN_LINKS_COVERED = 10
+    #: links the stateful phase must follow, at least those a create leads
+    #: to: the resource's read, put, patch, delete and the mobile customer's
+    #: get, put, delete (measured: 11 to 17 covered, as the demo evolved)
+    MIN_LINKS_COVERED = 7
     TIMEOUT = 600  # seconds; the run takes about a minute on 2 cores
 
     @mute_logger(*QUIET)
