@@ -46,6 +46,13 @@ def _json(status, body, headers=()):
     return Response(json.dumps(body), status=status, headers=headers)
 
 
+def _endpoint_response(endpoint_class):
+    """Authlib's answer of one of its endpoints (RFC 7009, RFC 7662)."""
+    return _server().create_endpoint_response(
+        endpoint_class.ENDPOINT_NAME, oauth_server.OdooRequest(request.httprequest)
+    )
+
+
 class OauthController(http.Controller):
     @http.route(
         "/oauth/authorize",
@@ -136,10 +143,7 @@ class OauthController(http.Controller):
         readonly=False,
     )
     def revoke(self, **_kw):
-        name = oauth_server.RevocationEndpoint.ENDPOINT_NAME
-        return _server().create_endpoint_response(
-            name, oauth_server.OdooRequest(request.httprequest)
-        )
+        return _endpoint_response(oauth_server.RevocationEndpoint)
 
     @http.route(
         "/oauth/introspect",
@@ -151,10 +155,7 @@ class OauthController(http.Controller):
         readonly=True,
     )
     def introspect(self, **_kw):
-        name = oauth_server.IntrospectionEndpoint.ENDPOINT_NAME
-        return _server().create_endpoint_response(
-            name, oauth_server.OdooRequest(request.httprequest)
-        )
+        return _endpoint_response(oauth_server.IntrospectionEndpoint)
 
     @http.route(
         "/.well-known/oauth-authorization-server",
