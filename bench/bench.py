@@ -21,14 +21,20 @@ the report in ``bench_report.py``.
 import argparse
 import json
 import statistics
+import subprocess
 import tempfile
 import time
+import uuid
 
 import requests
 from bench_replica import ReplicaBench
 from bench_report import report
 from bench_setup import (
     BODY,
+    COMPANIES,
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    CONTACTS_PER_COMPANY,
     DB_OCA,
     DB_OURS,
     DB_PLAIN,
@@ -140,19 +146,83 @@ class Bench:
                 "/bench/ep/limited",
                 {"headers": self.headers(DB_OURS)},
             ),
+            **self.issue21_targets(),
+        }
+
+    def issue21_targets(self):
+        """Related records and idempotency keys (issue 21). The JSON-2 side
+        of the expanded list is the two calls an app makes for the same
+        data, sent in turn on each connection: its req/s are halved into
+        pairs/s (``calls``)."""
+        ours, j = self.ours, "application/json"
+        json2 = self.headers(DB_OURS, ours["key"], j)
+        contacts = ",".join(CONTACT_FIELDS)
+        expanded = f"companies + {CONTACTS_PER_COMPANY} contacts each"
+        return {
+            f"resource list, {COMPANIES} {expanded} expanded": (
+                f"/bench/res/companies?fields={','.join(COMPANY_FIELDS)},child_ids({contacts})",
+                {"headers": self.headers(DB_OURS, ours["key"])},
+            ),
+            f"JSON-2, {COMPANIES} {expanded}: 2 search_read (pairs/s, ms per call)": (
+                "/json/2/res.partner/search_read",
+                {
+                    "calls": 2,
+                    "sequence": [
+                        {
+                            "method": "POST",
+                            "path": "/json/2/res.partner/search_read",
+                            "headers": json2,
+                            "body": json.dumps(
+                                {
+                                    "domain": [["ref", "=", "bench-co"]],
+                                    "fields": [*COMPANY_FIELDS, "child_ids"],
+                                    "limit": COMPANIES,
+                                    "order": "id",
+                                }
+                            ),
+                        },
+                        {
+                            "method": "POST",
+                            "path": "/json/2/res.partner/search_read",
+                            "headers": json2,
+                            "body": json.dumps(
+                                {
+                                    "domain": [["parent_id", "in", ours["companies"]]],
+                                    "fields": [*CONTACT_FIELDS, "parent_id"],
+                                    "order": "id",
+                                }
+                            ),
+                        },
+                    ],
+                },
+            ),
+            "rest_endpoint POST + Idempotency-Key (new key each)": (
+                "/bench/ep/order",
+                {
+                    "method": "POST",
+                    "body": json.dumps(ORDER),
+                    "headers": self.headers(DB_OURS, None, j),
+                    "unique_header": "Idempotency-Key",
+                },
+            ),
         }
 
     def check_targets(self, targets):
         for name, (path, opts) in targets.items():
-            response = requests.request(
-                opts.get("method", "GET"),
-                self.odoo.url(path),
-                data=opts.get("body"),
-                headers=opts.get("headers"),
-                timeout=30,
-            )
-            if not response.ok:
-                raise RuntimeError(f"{name}: {response.status_code} {response.text[:300]}")
+            calls = opts.get("sequence") or [dict(opts, path=path)]
+            for call in calls:
+                headers = dict(call.get("headers") or {})
+                if opts.get("unique_header"):
+                    headers[opts["unique_header"]] = f"bench-check-{uuid.uuid4().hex}"
+                response = requests.request(
+                    call.get("method", "GET"),
+                    self.odoo.url(call["path"]),
+                    data=call.get("body"),
+                    headers=headers,
+                    timeout=30,
+                )
+                if not response.ok or "Idempotent-Replayed" in response.headers:
+                    raise RuntimeError(f"{name}: {response.status_code} {response.text[:300]}")
             same_bytes = response.content == self.body_bytes
             if name.endswith(("public", "bearer")) and "baseline" not in name and not same_bytes:
                 self.notes.append(f"{name} returned {response.content[:80]!r}")
@@ -163,15 +233,45 @@ class Bench:
             self.odoo.url("/bench/baseline/public"), headers=self.headers(DB_OURS), timeout=10
         ).content
         self.check_targets(targets)
+        keys_before = self._stored_keys()
+        keyed = 0  # requests sent with an Idempotency-Key (warm-up included)
         for path, opts in targets.values():  # warm every worker
             for _i in range(2):
-                wrk(self.odoo.url(path), duration=1, **opts)
+                out = self._wrk(path, opts, 1)
+                keyed += out["requests"] if opts.get("unique_header") else 0
         samples = {name: [] for name in targets}
         for rnd in range(self.args.rounds):
             log(f"round {rnd + 1}/{self.args.rounds}")
             for name, (path, opts) in targets.items():
-                samples[name].append(wrk(self.odoo.url(path), duration=self.args.duration, **opts))
+                samples[name].append(self._wrk(path, opts, self.args.duration))
+                keyed += samples[name][-1]["requests"] if opts.get("unique_header") else 0
         self.results["main"] = samples
+        # Every keyed request ran (a replay stores nothing): requests wrk
+        # counted as answered <= keys stored (wrk drops the in-flight ones).
+        stored = self._stored_keys() - keys_before
+        self.notes.append(
+            f"Idempotent POST: {keyed} keyed requests answered, {stored} keys stored "
+            f"({'every request ran, none was a replay' if stored >= keyed else 'REPLAYS'})."
+        )
+
+    def _stored_keys(self):
+        out = subprocess.run(
+            ["psql", "-d", DB_OURS, "-tAc", "SELECT count(*) FROM endpoint_idempotency"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(out.stdout.strip())
+
+    def _wrk(self, path, opts, duration):
+        """wrk's figures; req/s divided by ``calls`` (a sequence counted as
+        one app request), p50/p99 stay per call."""
+        opts = dict(opts)
+        calls = opts.pop("calls", 1)
+        out = wrk(self.odoo.url(path), duration=duration, **opts)
+        out["rps"] /= calls
+        out["calls"] = calls
+        return out
 
     def _session(self, db):
         # No X-Odoo-Database here: that header makes the session stateless.
@@ -294,7 +394,15 @@ def main():
     bench.ours = odoo.shell(
         DB_OURS,
         SETUP_OURS
-        % {"body": BODY, "schema": ORDER_SCHEMA, "resource_fields": list(RESOURCE_FIELDS)},
+        % {
+            "body": BODY,
+            "schema": ORDER_SCHEMA,
+            "resource_fields": list(RESOURCE_FIELDS),
+            "companies": COMPANIES,
+            "contacts": CONTACTS_PER_COMPANY,
+            "company_fields": COMPANY_FIELDS,
+            "contact_fields": CONTACT_FIELDS,
+        },
     )
     if only & {"main", "sync", "scale"}:
         bench.oca = odoo.shell(DB_OCA, SETUP_OCA % {"body": BODY})

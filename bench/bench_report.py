@@ -31,6 +31,29 @@ def _saved_sections():
     return header, sections
 
 
+def _issue21_ratios(samples, ratio):
+    """Related records and idempotency keys (targets of issue 21), when the
+    run measured them."""
+    expanded = next(
+        (n for n in samples if n.startswith("resource list, ") and "expanded" in n), None
+    )
+    pair = next((n for n in samples if n.startswith("JSON-2, ") and "2 search_read" in n), None)
+    keyed = "rest_endpoint POST + Idempotency-Key (new key each)"
+    lines = []
+    if expanded and pair:
+        lines.append(
+            "| resource list with contacts expanded / JSON-2 search_read of the companies + "
+            f"search_read of their contacts (req/s vs pairs/s) | {ratio(expanded, pair):.2f} "
+            "| ≥ 1.5 |"
+        )
+    if keyed in samples:
+        lines.append(
+            "| POST with a new Idempotency-Key / same POST without (req/s) | "
+            f"{ratio(keyed, 'rest_endpoint POST'):.2f} | ≥ 0.90 |"
+        )
+    return lines
+
+
 def report(bench, args, only):
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     new = _sections(bench, args, now)
@@ -127,6 +150,7 @@ def _sections(bench, args, now):
             f"| rate limit not reached / no limit (req/s) | "
             f"{ratio('rest_endpoint public, rate limit not reached', 'rest_endpoint public'):.2f}"
             " | ≥ 0.95 |",
+            *_issue21_ratios(samples, ratio),
             "",
         ]
         if bench.notes:

@@ -31,6 +31,10 @@ properties:
 """
 #: The fields of the resource benchmarks (resource list vs JSON-2 search_read).
 RESOURCE_FIELDS = ("name", "email", "phone", "city", "ref")
+#: Companies with their contacts (expanded list vs two JSON-2 search_read).
+COMPANIES, CONTACTS_PER_COMPANY = 20, 3
+COMPANY_FIELDS = ("name", "email")
+CONTACT_FIELDS = ("name", "email")
 SCALE_EXTRA = 990  # 10 -> 1000 published endpoints
 
 
@@ -97,8 +101,25 @@ item = ("p = env['res.partner'].browse(params['partner_id']).exists()\\n"
         + ", ".join("%%r: p.%%s or None" %% (n, n) for n in RESOURCE_FIELDS) + "}}}")
 ensure("/bench/ep/partner/<int:partner_id>", auth_type="bearer", exec_as_user_id=False,
        code_snippet=item)
+# Companies with their contacts, and a resource expanding them (resource_expand).
+companies = Partner.search([("ref", "=", "bench-co")], order="id")
+companies |= Partner.create([{"name": "Bench Co %%02d" %% i, "ref": "bench-co",
+    "is_company": True, "email": "co%%d@example.com" %% i}
+    for i in range(len(companies), %(companies)d)])
+for company in companies:
+    missing = %(contacts)d - len(company.child_ids)
+    Partner.create([{"name": "%%s contact %%d" %% (company.name, i), "parent_id": company.id,
+        "type": "contact", "email": "c%%d.%%d@example.com" %% (company.id, i)}
+        for i in range(missing)])
+ensure("/bench/res/companies", auth_type="bearer", exec_as_user_id=False, exec_mode="resource",
+       code_snippet=False, resource_model_id=env["ir.model"]._get_id("res.partner"),
+       resource_field_ids=[(6, 0, [field_ids[n] for n in (*%(company_fields)r, "child_ids")])],
+       resource_domain="[('ref', '=', 'bench-co')]", resource_list=True, resource_read=True,
+       resource_page_size=%(companies)d,
+       resource_expand="child_ids(%%s)" %% ", ".join(%(contact_fields)r))
 env.cr.commit()
 print("RESULT=" + json.dumps({"key": key, "probe": probe.id, "partner": partners[0].id,
+      "companies": companies.ids,
       "published": E.search_count([("registry_sync", "=", True), ("active", "=", True)])}))
 """
 )

@@ -1,10 +1,16 @@
 """Load generation with wrk (one thread, a few connections), and its output
-parsed into req/s, latency percentiles and error counts."""
+parsed into req/s, latency percentiles and error counts.
+
+Besides one fixed request, a script can send a different header value on
+every request (``unique_header``: an ``Idempotency-Key`` that is never a
+replay) or cycle through several requests (``sequence``: the calls an app
+makes for one answer, counted together by the caller)."""
 
 import os
 import re
 import subprocess
 import tempfile
+import uuid
 
 WRK_LUA = """
 wrk.method = "%(method)s"
@@ -13,11 +19,71 @@ wrk.body = %(body)s
 """
 
 
+#: ``unique_header``: the header's value is ``<prefix>-<n>``, n counting the
+#: requests of this wrk run (one thread), the prefix new for every run.
+WRK_LUA_UNIQUE = """
+local n = 0
+request = function()
+    n = n + 1
+    wrk.headers[ %(name)s ] = %(prefix)s .. "-" .. n
+    return wrk.format()
+end
+"""
+
+#: ``sequence``: the requests are built once, then sent in turn.
+WRK_LUA_SEQUENCE = """
+local calls = {}
+init = function(args)
+%(calls)s
+end
+local i = 0
+request = function()
+    i = i %% #calls + 1
+    return calls[i]
+end
+"""
+
+
 def _lua_string(text):
     return "[==[" + text + "]==]"
 
 
-def wrk(url, *, method="GET", body=None, headers=None, duration=5, connections=4):
+def _lua_table(headers):
+    return (
+        "{"
+        + ", ".join(f"[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items())
+        + "}"
+    )
+
+
+def _sequence_lua(sequence):
+    calls = []
+    for call in sequence:
+        headers = call.get("headers", {})
+        body = call.get("body")
+        calls.append(
+            f"    local h = {_lua_table(headers)}\n"
+            '    h["Host"] = wrk.headers["Host"]\n'
+            f"    calls[#calls + 1] = wrk.format({_lua_string(call.get('method', 'GET'))}, "
+            f"{_lua_string(call['path'])}, h, "
+            f"{_lua_string(body) if body is not None else 'nil'})"
+        )
+    return WRK_LUA_SEQUENCE % {"calls": "\n".join(calls)}
+
+
+def wrk(
+    url,
+    *,
+    method="GET",
+    body=None,
+    headers=None,
+    duration=5,
+    connections=4,
+    unique_header=None,
+    sequence=None,
+):
+    """wrk on ``url`` (its path is ignored with ``sequence``, a list of
+    ``{method, path, body, headers}`` sent in turn)."""
     headers = dict(headers or {})
     lua = WRK_LUA % {
         "method": method,
@@ -26,6 +92,13 @@ def wrk(url, *, method="GET", body=None, headers=None, duration=5, connections=4
             f"wrk.headers[ {_lua_string(k)} ] = {_lua_string(v)}" for k, v in headers.items()
         ),
     }
+    if unique_header:
+        lua += WRK_LUA_UNIQUE % {
+            "name": _lua_string(unique_header),
+            "prefix": _lua_string(f"bench-{uuid.uuid4().hex}"),
+        }
+    if sequence:
+        lua += _sequence_lua(sequence)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)
     try:
