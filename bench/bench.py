@@ -21,12 +21,12 @@ the report in ``bench_report.py``.
 import argparse
 import json
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
 
 import requests
+from bench_apps import app_targets, check_expanded, stored_keys
 from bench_replica import ReplicaBench
 from bench_report import report
 from bench_setup import (
@@ -146,66 +146,7 @@ class Bench:
                 "/bench/ep/limited",
                 {"headers": self.headers(DB_OURS)},
             ),
-            **self.issue21_targets(),
-        }
-
-    def issue21_targets(self):
-        """Related records and idempotency keys (issue 21). The JSON-2 side
-        of the expanded list is the two calls an app makes for the same
-        data (the companies, then the contacts whose parent_id is one of
-        them: their parent_id ties them to their company), sent in turn on
-        each connection: its req/s are halved into pairs/s (``calls``)."""
-        ours, j = self.ours, "application/json"
-        json2 = self.headers(DB_OURS, ours["key"], j)
-        contacts = ",".join(CONTACT_FIELDS)
-        expanded = f"companies + {CONTACTS_PER_COMPANY} contacts each"
-        return {
-            f"resource list, {COMPANIES} {expanded} expanded": (
-                f"/bench/res/companies?fields={','.join(COMPANY_FIELDS)},child_ids({contacts})",
-                {"headers": self.headers(DB_OURS, ours["key"])},
-            ),
-            f"JSON-2, {COMPANIES} {expanded}: 2 search_read (pairs/s, ms per call)": (
-                "/json/2/res.partner/search_read",
-                {
-                    "calls": 2,
-                    "sequence": [
-                        {
-                            "method": "POST",
-                            "path": "/json/2/res.partner/search_read",
-                            "headers": json2,
-                            "body": json.dumps(
-                                {
-                                    "domain": [["ref", "=", "bench-co"]],
-                                    "fields": list(COMPANY_FIELDS),
-                                    "limit": COMPANIES,
-                                    "order": "id",
-                                }
-                            ),
-                        },
-                        {
-                            "method": "POST",
-                            "path": "/json/2/res.partner/search_read",
-                            "headers": json2,
-                            "body": json.dumps(
-                                {
-                                    "domain": [["parent_id", "in", ours["companies"]]],
-                                    "fields": [*CONTACT_FIELDS, "parent_id"],
-                                    "order": "id",
-                                }
-                            ),
-                        },
-                    ],
-                },
-            ),
-            "rest_endpoint POST + Idempotency-Key (new key each)": (
-                "/bench/ep/order",
-                {
-                    "method": "POST",
-                    "body": json.dumps(ORDER),
-                    "headers": self.headers(DB_OURS, None, j),
-                    "unique_header": "Idempotency-Key",
-                },
-            ),
+            **app_targets(self),
         }
 
     def check_targets(self, targets):
@@ -225,21 +166,10 @@ class Bench:
                 if not response.ok or "Idempotent-Replayed" in response.headers:
                     raise RuntimeError(f"{name}: {response.status_code} {response.text[:300]}")
             if name.startswith("resource list, ") and "expanded" in name:
-                self._check_expanded(name, response.json())
+                check_expanded(name, response.json())
             same_bytes = response.content == self.body_bytes
             if name.endswith(("public", "bearer")) and "baseline" not in name and not same_bytes:
                 self.notes.append(f"{name} returned {response.content[:80]!r}")
-
-    def _check_expanded(self, name, body):
-        """The expanded list answers what the JSON-2 pair reads."""
-        rows = body.get("data") if isinstance(body, dict) else body
-        ok = len(rows) == COMPANIES and all(
-            len(row["child_ids"]) == CONTACTS_PER_COMPANY
-            and all(set(child) >= set(CONTACT_FIELDS) for child in row["child_ids"])
-            for row in rows
-        )
-        if not ok:
-            raise RuntimeError(f"{name}: unexpected answer {json.dumps(body)[:300]}")
 
     def run_main(self):
         targets = self.targets()
@@ -247,7 +177,7 @@ class Bench:
             self.odoo.url("/bench/baseline/public"), headers=self.headers(DB_OURS), timeout=10
         ).content
         self.check_targets(targets)
-        keys_before = self._stored_keys()
+        keys_before = stored_keys()
         keyed = 0  # requests sent with an Idempotency-Key (warm-up included)
         for path, opts in targets.values():  # warm every worker
             for _i in range(2):
@@ -262,20 +192,11 @@ class Bench:
         self.results["main"] = samples
         # Every keyed request ran (a replay stores nothing): requests wrk
         # counted as answered <= keys stored (wrk drops the in-flight ones).
-        stored = self._stored_keys() - keys_before
+        stored = stored_keys() - keys_before
         self.notes.append(
             f"Idempotent POST: {keyed} keyed requests answered, {stored} keys stored "
             f"({'every request ran, none was a replay' if stored >= keyed else 'REPLAYS'})."
         )
-
-    def _stored_keys(self):
-        out = subprocess.run(
-            ["psql", "-d", DB_OURS, "-tAc", "SELECT count(*) FROM endpoint_idempotency"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return int(out.stdout.strip())
 
     def _wrk(self, path, opts, duration):
         """wrk's figures; req/s divided by ``calls`` (a sequence counted as
