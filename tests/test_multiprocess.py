@@ -163,9 +163,11 @@ class TwoServersCase(BaseCase):
             OdooServer(self.db, self.logdir, self.SERVER_ARGS, self.SERVER_ENV).start()
             for _i in range(2)
         ]
-        self.addCleanup(self._stop_all)
+        # Cleanups run last in, first out: the servers stop (and their log
+        # writers with them) before the records they count calls of are deleted.
         self.created = []
         self.addCleanup(self._cleanup_records)
+        self.addCleanup(self._stop_all)
         for server in self.servers:
             server.wait_ready()
 
