@@ -27,6 +27,7 @@ import uuid
 
 import requests
 from bench_apps import app_targets, check_expanded, stored_keys
+from bench_auth import AuthBench
 from bench_replica import ReplicaBench
 from bench_report import report
 from bench_setup import (
@@ -50,7 +51,7 @@ from bench_setup import (
 from benchlib import HERE, Odoo, log, replica_available
 from wrk import wrk
 
-GROUPS = ("main", "sync", "scale", "replica")
+GROUPS = ("main", "sync", "scale", "replica", "auth")
 
 
 class Bench:
@@ -341,6 +342,9 @@ def main():
     )
     if only & {"main", "sync", "scale"}:
         bench.oca = odoo.shell(DB_OCA, SETUP_OCA % {"body": BODY})
+    if "auth" in only:
+        auth = AuthBench(bench)
+        auth.setup()
     saved = HERE / "out" / "results.json"
     if args.only and saved.exists():
         # a partial run completes the previous one
@@ -349,12 +353,14 @@ def main():
         if "sync" in only:
             log("sync timing (shell)")
             bench.run_sync()
-        if only & {"main", "scale"}:
+        if only & {"main", "scale", "auth"}:
             odoo.start_server(args.port)
         if "main" in only:
             bench.run_main()
         if "scale" in only:
             bench.run_scale()
+        if "auth" in only:
+            auth.run()
         if "replica" in only:
             odoo.stop_server()  # its two servers are enough on two cores
             ReplicaBench(bench).run()

@@ -7,6 +7,7 @@ when and how it was measured, and keeps the others as the file has them."""
 
 import datetime
 
+from bench_auth import auth_section
 from benchlib import machine, med, saved_bench_part, span, write_results
 
 #: Each group's section, by the start of its heading.
@@ -15,6 +16,7 @@ HEADINGS = {
     "sync": "## Sync time",
     "scale": "## Scale",
     "replica": "## Read replica",
+    "auth": "## Bearer credentials",
 }
 
 
@@ -195,6 +197,8 @@ def _sections(bench, args, now):
         out["scale"] = "\n".join(lines)
     if "replica" in res:
         out["replica"] = replica_section(res["replica"], args)
+    if "auth" in res:
+        out["auth"] = auth_section(res["auth"], args)
     return out
 
 

@@ -186,3 +186,42 @@ if missing > 0:
 recs = E.search([("route", "=like", "/bench/scale/%%")])
 print("RESULT=" + json.dumps(recs.ids))
 """
+
+# ``--only auth``: one bearer endpoint of scope ``bench`` called with a scoped
+# API key, an access token (client credentials of a confidential client,
+# issued by the real token endpoint in bench.py) and a trusted-issuer JWT
+# (its JWKS made in bench.py, the issuer created here).
+AUTH_SCOPE = "bench"
+AUTH_ISSUER = "https://idp.bench.invalid"
+AUTH_AUDIENCE = "rest_endpoint_bench"
+SETUP_AUTH = (
+    SETUP_COMMON
+    + """
+Keys.search([("name", "=", "bench auth")])._remove()
+scoped_key = Keys.with_user(admin)._generate("rest_endpoint:%(scope)s", "bench auth", None)
+snippet = "result = {'payload': %%r}" %% (BODY,)
+ensure("/bench/auth/scoped", auth_type="bearer", exec_as_user_id=False, code_snippet=snippet,
+       api_key_scope=%(scope)r)
+Client = env["endpoint.oauth.client"].with_context(active_test=False)
+client = Client.search([("name", "=", "bench auth")])
+vals = {"name": "bench auth", "client_type": "confidential", "scopes": %(scope)r,
+        "allow_client_credentials": True, "user_id": admin.id, "active": True,
+        "access_token_lifetime": 86400, "redirect_uris": "https://bench.invalid/cb"}
+if client:
+    client.write(vals)
+else:
+    client = Client.create(vals)
+secret = client._generate_secret()
+Issuer = env["endpoint.jwt.issuer"].with_context(active_test=False)
+issuer = Issuer.search([("issuer", "=", %(issuer)r)])
+vals = {"name": "bench IdP", "issuer": %(issuer)r, "audience": %(audience)r,
+        "jwks": %(jwks)r, "user_claim": "email", "algorithms": "RS256", "active": True}
+if issuer:
+    issuer.write(vals)
+else:
+    Issuer.create(vals)
+env.cr.commit()
+print("RESULT=" + json.dumps({"key": scoped_key, "client_id": client.client_id,
+      "secret": secret, "login": admin.login}))
+"""
+)
