@@ -21,7 +21,7 @@ from odoo.fields import Domain
 from ..core.resource import values as core_values
 from ..core.resource.query import MAX_LIMIT, OPERATIONS, ResourceSpec
 from ..core.routing import routes as core_routes
-from ..serving import resource_handler
+from ..serving import resource_handler, resource_sync
 from .endpoint_try_it import _shell_quote
 
 RESOURCE_FIELDS = (
@@ -213,10 +213,17 @@ class EndpointEndpoint(models.Model):
     # Sync
     # ------------------------------------------------------------------
 
+    def init(self):
+        result = super().init()
+        resource_sync.install(self.env.cr)  # the change table of offline sync
+        return result
+
     def _published_snapshot(self):
         snapshot = super()._published_snapshot()
         if snapshot["exec_mode"] == "resource":  # no ORM read: see _snapshot_rows
             resource = self._resource_snapshot()
+            if "list" in resource["operations"]:  # offline sync (?after=) records changes
+                resource_sync.watch(self.env[resource["model"]])
             snapshot.update(
                 content_type="application/json",
                 code="",
@@ -317,6 +324,10 @@ class EndpointEndpoint(models.Model):
     @api.model
     def _handle_exec__resource(self, compiled, context):
         return resource_handler.handle(compiled.code, context)
+
+    @api.model
+    def _cron_purge_sync_changes(self):
+        resource_sync.purge(self.env)
 
 
 def resource_field_meta(env, field, **kw):

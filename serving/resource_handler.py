@@ -22,7 +22,7 @@ from ..core.request.schema import raise_validation_error
 from ..core.resource import headers as rh
 from ..core.resource import query as rq
 from ..core.resource.values import body_to_vals, record_to_json
-from . import resource_bulk, resource_expand
+from . import resource_bulk, resource_expand, resource_sync
 
 
 def handle(spec, context):
@@ -36,6 +36,8 @@ def handle(spec, context):
     if record_id is None:
         if method == "POST":
             return _create(spec, model, context["payload"], prefer)
+        if any(key == "after" for key, _value in query):
+            return resource_sync.handle(spec, model, query)
         return _list(spec, model, query, httprequest.path, prefer)
     headers = httprequest.headers
     if method == "GET":

@@ -37,6 +37,7 @@ from . import (
     test_resource,
     test_resource_bulk,
     test_resource_expand,
+    test_resource_sync,
     test_retry,
     test_rpc_guard,
     test_screenshots,
