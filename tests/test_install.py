@@ -3,7 +3,7 @@
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .. import uninstall_hook
-from ..serving import key_stamp
+from ..serving import key_stamp, resource_sync
 
 
 @tagged("post_install", "-at_install")
@@ -22,21 +22,32 @@ class TestKeyStampTriggers(TransactionCase):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
+    def change_table(self):
+        self.env.cr.execute("SELECT to_regclass(%s)", [resource_sync.CHANGES])
+        return self.env.cr.fetchone()[0]
+
     def test_uninstall_hook_drops_them_and_update_restores_them(self):
         names = sorted(
             name for name, _table, _when in key_stamp.TRIGGERS + key_stamp.OAUTH_TRIGGERS
         )
-        self.assertEqual(self.triggers(), names)
+        # the demo's published resources record their changes (offline sync)
+        sync = [name for name in self.triggers() if name == resource_sync.TRIGGER]
+        self.assertTrue(sync)
+        self.assertEqual(self.triggers(), sorted(names + sync))
+        self.assertTrue(self.change_table())
         uninstall_hook(self.env)
         self.assertEqual(self.triggers(), [])
-        self.env.cr.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [key_stamp.FUNCTION])
-        self.assertFalse(self.env.cr.fetchall())
+        self.assertIsNone(self.change_table())
+        for function in (key_stamp.FUNCTION, resource_sync.FUNCTION):
+            self.env.cr.execute("SELECT 1 FROM pg_proc WHERE proname = %s", [function])
+            self.assertFalse(self.env.cr.fetchall())
         # the keys work without them (a key change just renews nothing)
         self.env["res.users.apikeys"].with_user(self.env.ref("base.user_admin")).sudo()._generate(
             None, "after uninstall", None
         )
         self.env["endpoint.endpoint"].init()  # what a module update runs
-        self.assertEqual(self.triggers(), names)
+        self.assertEqual(self.triggers(), names)  # sync triggers: at the next sync
+        self.assertTrue(self.change_table())
 
 
 @tagged("post_install", "-at_install")

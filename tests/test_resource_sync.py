@@ -21,6 +21,8 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..core.resource.cursor import Cursor, encode
+from ..serving import resource_sync
 from .common import EndpointCase
 from .test_multiprocess import TwoServersCase
 
@@ -91,6 +93,48 @@ class TestResourceSyncRequests(EndpointCase):
         self.make_endpoint(**resource_values(self.env, other), auth_type="bearer")
         response = self.request("GET", f"{other}?after={quote(cursor)}", key=self.api_key)
         self.assertJsonError(response, 400)
+
+    def cursor_for(self, cursor):
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return quote(encode(cursor, secret, self.ROUTE))
+
+    @mute_logger(*QUIET)
+    def test_expired_cursor_and_lagging_server(self):
+        self.env.cr.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id()::text")
+        snapshot, xid = self.env.cr.fetchone()
+        after = self.cursor_for(Cursor(snapshot))
+        self.assertEqual(self.get(f"after={after}").status_code, 200)
+        # the purge removed changes this cursor may need: 410, start over
+        xmin = int(snapshot.split(":")[0])
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param(resource_sync.PURGED_PARAM, str(xmin))
+        self.assertJsonError(self.get(f"after={after}"), 410)
+        params.set_param(resource_sync.PURGED_PARAM, str(xmin - 1))
+        self.assertEqual(self.get(f"after={after}").status_code, 200)
+        # a batch read up to a snapshot this server does not see yet: 503
+        ahead = f"{int(xid) + 1000}:{int(xid) + 1000}:"
+        response = self.get(f"after={self.cursor_for(Cursor(snapshot, ahead, 0))}")
+        self.assertJsonError(response, 503)
+        self.assertEqual(response.headers["Retry-After"], "1")
+
+    def test_purge_keeps_recent_changes_and_remembers_the_newest_purged(self):
+        self.tags[0].color = 3  # a recent change (this transaction)
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "INSERT INTO rest_endpoint_change (model, res_id, xid, create_date)"
+            " VALUES ('res.partner.category', %s, '7'::xid8, now() - interval '40 days')",
+            [self.tags[1].id],
+        )
+        self.env["endpoint.endpoint"]._cron_purge_sync_changes()
+        cr.execute(
+            "SELECT res_id, xid::text FROM rest_endpoint_change WHERE res_id IN %s",
+            [tuple(self.tags[:2].ids)],
+        )
+        rows = cr.fetchall()
+        self.assertEqual([r[0] for r in rows], [self.tags[0].id])
+        param = self.env["ir.config_parameter"].sudo().get_param(resource_sync.PURGED_PARAM)
+        self.assertEqual(param, "7")
 
 
 @tagged("post_install", "-at_install")

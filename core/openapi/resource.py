@@ -45,6 +45,16 @@ def _header_param(name, description):
     }
 
 
+def _query(name, schema, description):
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
+
+
 IF_NONE_MATCH = _header_param(
     "If-None-Match", "ETags of copies the caller holds: 304 (no body) if one is current."
 )
@@ -184,6 +194,7 @@ def _list(builder, spec, record):
         ),
         _fields_param(spec),
         PREFER_LIST,
+        AFTER,
     ]
     for key, (meta, op) in spec.filters.items():
         schema = filter_value_schema(meta, op)
@@ -219,12 +230,47 @@ def _list(builder, spec, record):
     }
     responses = {
         "200": {
-            "description": "A page of records.",
+            "description": "A page of records; with after, a page of the offline sync "
+            "(records changed since the cursor, the ids of those gone, the next cursor).",
             "headers": {"Link": LINK_HEADER},
-            "content": {"application/json": {"schema": page}},
+            "content": {"application/json": {"schema": {"oneOf": [page, _sync_page(record)]}}},
         }
     }
     return parameters, None, responses
+
+
+AFTER = _query(
+    "after",
+    {"type": "string", "maxLength": 65536, "pattern": r"^(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$"},
+    "Offline sync: empty for a first full read, then the meta.cursor of the previous answer. "
+    "The answer lists every record of the resource changed since that cursor once (by id, "
+    "limit per page; meta.more: more pages of this batch), and in deleted the ids of those "
+    "deleted or no longer in the resource. Only limit and fields combine with it. 410: the "
+    "cursor is older than the changes kept (start over).",
+)
+
+
+def _sync_page(record):
+    return {
+        "type": "object",
+        "required": ["status", "data", "deleted", "meta"],
+        "properties": {
+            "status": {"const": "success"},
+            "data": {"type": "array", "items": record},
+            "deleted": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+            "meta": {
+                "type": "object",
+                "required": ["limit", "more", "cursor"],
+                "properties": {
+                    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                    "more": {"type": "boolean"},
+                    "cursor": {"type": "string", "pattern": AFTER["schema"]["pattern"]},
+                },
+                "additionalProperties": False,
+            },
+        },
+        "additionalProperties": False,
+    }
 
 
 def _fields_param(spec):
@@ -241,16 +287,6 @@ def _fields_param(spec):
             "caller's user may not read are left out."
         )
     return _query("fields", {"type": "string", "pattern": spec.fields_pattern}, text)
-
-
-def _query(name, schema, description):
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": schema,
-    }
 
 
 def _operation(
@@ -290,6 +326,12 @@ def _operation(
             True,
             view,
         )
+    if AFTER in parameters:
+        for status, text in (
+            (410, "Gone: the sync cursor is older than the changes kept; start over (after=)."),
+            (503, "This server is behind the sync cursor (a lagging replica): retry."),
+        ):
+            responses[str(status)] = builder.error_response(status, text, False, False, view)
     operation["responses"] = dict(sorted(responses.items()))
     operation["x-rest-endpoint"] = {
         "id": config["id"],

@@ -21,7 +21,7 @@ MRO, so this module needs no Odoo import and is unit-tested on its own.
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Status of Odoo (and psycopg2) exceptions, by qualified class name; the
 #: first class of an exception's MRO found here wins.
@@ -295,8 +295,8 @@ def describe(exc, *, hide_access_details=False):
             BadRequest("Text may not contain the NUL character (U+0000): it cannot be stored.")
         )
     if isinstance(exc, ApiError):
-        if exc.status >= 500:
-            return _generic_5xx(exc.status)
+        if exc.status >= 500:  # generic, but our own headers stay (a 503's Retry-After)
+            return replace(_generic_5xx(exc.status), headers=dict(exc.headers))
         return ErrorInfo(
             status=exc.status,
             name=exc.error_name,

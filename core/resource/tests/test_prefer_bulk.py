@@ -7,6 +7,7 @@ from jsonschema import Draft202012Validator
 from core.openapi.document import build_document
 from core.request.errors import BadRequest
 from core.request.idempotency import applies, parse_key
+from core.resource.cursor import Cursor, encode
 from core.resource.headers import preferences
 from core.resource.values import field_meta
 
@@ -54,8 +55,26 @@ def test_openapi_bulk_and_prefer():
     patch = document["paths"]["/api/p/{id}"]["patch"]
     assert "204" in patch["responses"]
     listing = document["paths"]["/api/p"]["get"]
-    meta = listing["responses"]["200"]["content"]["application/json"]["schema"]
-    assert "total" not in meta["properties"]["meta"]["required"]
+    page, sync = listing["responses"]["200"]["content"]["application/json"]["schema"]["oneOf"]
+    assert "total" not in page["properties"]["meta"]["required"]
+    # offline sync: the after parameter, the sync page, 410 for an expired cursor
+    after = next(p for p in listing["parameters"] if p["name"] == "after")
+    assert {"410", "503"} <= set(listing["responses"])
+    assert "cursor" in sync["properties"]["meta"]["required"]
+    answer = Draft202012Validator(
+        {**listing["responses"]["200"]["content"]["application/json"]["schema"], **document}
+    )
+    cursor = encode(Cursor("1:2:", "3:4:", 5), "s", "/api/p")
+    sync_answer = {
+        "status": "success",
+        "data": [{"id": 5, "name": "a"}],
+        "deleted": [3],
+        "meta": {"limit": 20, "more": True, "cursor": cursor},
+    }
+    assert answer.is_valid(sync_answer)
+    assert not answer.is_valid({**sync_answer, "meta": {"limit": 20, "offset": 0}})
+    param = Draft202012Validator(after["schema"])
+    assert param.is_valid(cursor) and param.is_valid("") and not param.is_valid("a b")
 
 
 def test_idempotency_key_parsing_and_documentation():
