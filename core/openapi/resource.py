@@ -13,6 +13,7 @@ Pure Python, no Odoo import.
 import re
 
 from ..request import idempotency
+from ..resource.cursor import MAX_TEXT as MAX_CURSOR
 from ..resource.query import MAX_LIMIT, MAX_OFFSET, ResourceSpec, filter_value_schema
 from ..resource.values import STRING_TYPES
 from .components import security
@@ -241,7 +242,11 @@ def _list(builder, spec, record):
 
 AFTER = _query(
     "after",
-    {"type": "string", "maxLength": 65536, "pattern": r"^(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$"},
+    {
+        "type": "string",
+        "maxLength": MAX_CURSOR,
+        "pattern": r"^(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$",
+    },
     "Offline sync: empty for a first full read, then the meta.cursor of the previous answer. "
     "The answer lists every record of the resource changed since that cursor once (by id, "
     "limit per page; meta.more: more pages of this batch), and in deleted the ids of those "

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from ..request.errors import BadRequest
 
 _SNAPSHOT_RE = re.compile(r"[0-9]{1,20}:[0-9]{1,20}:(?:[0-9]{1,20}(?:,[0-9]{1,20})*)?")
-_MAX_TEXT = 64 * 1024  # a snapshot lists the transactions in progress
+MAX_TEXT = 8000  # fits a URL; a snapshot lists the transactions in progress
 _SALT = b"rest_endpoint.sync.v1\n"
 
 
@@ -67,7 +67,7 @@ def decode(text, secret, route):
     """The :class:`Cursor` of ``text`` (empty: an initial read), or a 400."""
     if text == "":
         return Cursor()
-    if len(text) > _MAX_TEXT or text.count(".") != 1:
+    if len(text) > MAX_TEXT or text.count(".") != 1:
         raise _invalid()
     body, mac = text.split(".")
     try:

@@ -30,7 +30,7 @@ def test_refused_elsewhere_or_edited():
             decode(*args)
     body, mac = text.split(".")
     forged = encode(Cursor("1:2:", "12:15:", 7), SECRET, ROUTE).split(".")[0]
-    for bad in (f"{forged}.{mac}", body, f"{body}.{mac}x", f"{body}.", "a.b.c", "x" * 70000):
+    for bad in (f"{forged}.{mac}", body, f"{body}.{mac}x", f"{body}.", "a.b.c", "x" * 8001):
         with pytest.raises(BadRequest):
             decode(bad, SECRET, ROUTE)
 
