@@ -16,6 +16,8 @@ import tempfile
 import typing
 from pathlib import Path
 
+import attrs
+
 from odoo.tests import tagged
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME
 from odoo.tools import mute_logger
@@ -107,8 +109,9 @@ class TestOpenApiGeneratedClient(EndpointCase):
             self.generate(tmp)
             document = json.loads(Path(tmp, "openapi.json").read_text())
             operations = self.document_operations(document)
-            # the demo's 7 snippet operations and the 6 of its resource
-            self.assertEqual(len(operations), 13, sorted(operations))
+            # the demo's 8 snippet operations (the mobile profile is scoped) and
+            # the 6 of its resource
+            self.assertEqual(len(operations), 14, sorted(operations))
             mod = importlib.import_module
             client_mod = mod(f"{PACKAGE}.client")
             models = mod(f"{PACKAGE}.models")
@@ -190,6 +193,22 @@ class TestOpenApiGeneratedClient(EndpointCase):
         self.assertEqual(accepted.data.amount_total, 358.0)
         no_lines = models.PostApiOrdersRequest.from_dict({**ORDER, "lines": []})
         self.assertIsInstance(call(orders, 400, models.Error, body=no_lines).errors, list)
+
+        profile = "get_api_mobile_profile"
+        mobile_key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.api_user)
+            .sudo()
+            ._generate("rest_endpoint:mobile", "mobile key", None)
+        )
+        scoped = attrs.evolve(client, token=mobile_key)
+        # no response schema: the generated client does not type its 200
+        me = api[profile].sync_detailed(client=scoped)
+        self.assertEqual(me.status_code, 200, me.content)
+        self.assertEqual(json.loads(me.content)["login"], self.api_user.login)
+        seen.add((profile, 200))
+        wrong_scope = call(profile, 403, models.Error)  # a global key
+        self.assertEqual(wrong_scope.name, "rest_endpoint.errors.Forbidden")
 
         notice = "post_api_shipments_notice"
         xml = types.File(payload=io.BytesIO(SHIPMENT.encode()))

@@ -91,7 +91,9 @@ export async function everyDemoOperation(xml: string): Promise<string[]> {
     const page = await client.GET("/api/v1/customers", {
         params: { query: { limit: 5, order: "name desc" } },
     });
-    const total2: number | undefined = page.data?.meta.total;
+    // a list page, or a sync page (after=...): only a list page has a total
+    const meta = page.data?.meta;
+    const total2: number | undefined = meta && "total" in meta ? meta.total : undefined;
     seen.push(String(total2));
     const made = await client.POST("/api/v1/customers", {
         body: { name: "Acme", email: "hello@acme.example" },
