@@ -21,7 +21,7 @@ Where it is written decides whether it holds:
   on (database, endpoint, caller, key), taken without waiting: held by
   another transaction, the first request is still running (409). Taken,
   the other transaction has ended; a row it committed after this
-  transaction's snapshot makes the insert (``ON CONFLICT DO NOTHING`` under
+  transaction's snapshot makes the claim (``INSERT ... ON CONFLICT`` under
   REPEATABLE READ) a serialization failure, so Odoo runs the request again
   with a fresh snapshot, which then sees the stored response. The unique
   constraint (endpoint, caller, key) is the last guard, across workers and
@@ -102,55 +102,70 @@ def claim(dispatcher, compiled, body):
         digest.update(part if isinstance(part, bytes) else part.encode())
         digest.update(b"\0")
     fingerprint = digest.hexdigest()
-    if getattr(cr, "readonly", False):
-        # A read-only pass (a read replica, a read-only route): claiming a key
-        # is a write, which PostgreSQL refuses here (ReadOnlySqlTransaction);
-        # Odoo then runs the request again on a read/write cursor of the primary.
-        _insert(cr, compiled.id, caller, key, fingerprint)
+    # One statement on the common path (a new key): the lock, then the
+    # claim. On a read-only pass (a read replica, a read-only route) the
+    # INSERT is refused by PostgreSQL (ReadOnlySqlTransaction) whatever it
+    # would insert, and Odoo runs the request again on the primary.
     cr.execute(
-        "SELECT pg_try_advisory_xact_lock(%s)", [lock_id(cr.dbname, compiled.id, caller, key)]
+        _CLAIM,
+        {
+            "lock": lock_id(cr.dbname, compiled.id, caller, key),
+            "endpoint": compiled.id,
+            "caller": caller,
+            "key": key,
+            "fingerprint": fingerprint,
+            "ttl": TTL_HOURS,
+        },
     )
-    if not cr.fetchone()[0]:
+    locked, claimed = cr.fetchone()
+    if not locked:
         raise core_errors.Conflict(
             f"A request with this {HEADER} is still being processed: retry later.",
             headers={"Retry-After": "1"},
         )
+    if claimed is not None:
+        return Claim(cr, row_id=claimed)
+    # The key is held by a row this transaction sees, stored and not expired.
     cr.execute(
-        "SELECT id, fingerprint, status_code, response_headers, response_body, "
-        "created_at > (now() AT TIME ZONE 'UTC') - make_interval(hours => %s) "
+        "SELECT fingerprint, status_code, response_headers, response_body "
         "FROM endpoint_idempotency WHERE endpoint_id = %s AND caller = %s AND idem_key = %s",
-        [TTL_HOURS, compiled.id, caller, key],
+        [compiled.id, caller, key],
     )
     row = cr.fetchone()
-    if row and row[5]:
-        if row[2] is None:  # never committed so: defensive
-            raise core_errors.Conflict(f"A request with this {HEADER} is still being processed.")
-        if row[1] != fingerprint:
-            raise KeyReused(
-                f"This {HEADER} was used with another request (method, path, query or "
-                "body differ): use a new key for a new request."
-            )
-        return Claim(cr, replay=_replay(row[2], row[3], row[4]))
-    if row:  # expired: the key is free again
-        cr.execute("DELETE FROM endpoint_idempotency WHERE id = %s", [row[0]])
-    inserted = _insert(cr, compiled.id, caller, key, fingerprint)
-    if inserted is None:  # committed meanwhile, by a transaction that has ended
+    if row is None or row[1] is None:  # never committed so: defensive
         raise core_errors.Conflict(
-            f"A request with this {HEADER} was just processed: retry to get its response.",
+            f"A request with this {HEADER} is still being processed: retry later.",
             headers={"Retry-After": "1"},
         )
-    return Claim(cr, row_id=inserted[0])
+    if row[0] != fingerprint:
+        raise KeyReused(
+            f"This {HEADER} was used with another request (method, path, query or "
+            "body differ): use a new key for a new request."
+        )
+    return Claim(cr, replay=_replay(row[1], row[2], row[3]))
 
 
-def _insert(cr, endpoint_id, caller, key, fingerprint):
-    """Claim the key (in this transaction); None if a row already holds it."""
-    cr.execute(
-        "INSERT INTO endpoint_idempotency (endpoint_id, caller, idem_key, fingerprint, "
-        "created_at) VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC') "
-        "ON CONFLICT (endpoint_id, caller, idem_key) DO NOTHING RETURNING id",
-        [endpoint_id, caller, key, fingerprint],
-    )
-    return cr.fetchone()
+#: The advisory lock taken without waiting (held elsewhere: the first request
+#: is still running), then the key claimed: a new row, or an expired one
+#: taken over. A row this transaction's snapshot does not see (committed
+#: since) makes the INSERT a serialization failure under REPEATABLE READ:
+#: Odoo runs the request again, and the new pass replays the stored answer.
+#: No id back (the lock taken): a visible, unexpired row holds the key.
+_CLAIM = """
+WITH lock AS (SELECT pg_try_advisory_xact_lock(%(lock)s) AS got),
+claimed AS (
+    INSERT INTO endpoint_idempotency (endpoint_id, caller, idem_key, fingerprint, created_at)
+    SELECT %(endpoint)s, %(caller)s, %(key)s, %(fingerprint)s, now() AT TIME ZONE 'UTC'
+    FROM lock WHERE got
+    ON CONFLICT (endpoint_id, caller, idem_key) DO UPDATE
+    SET fingerprint = EXCLUDED.fingerprint, created_at = EXCLUDED.created_at,
+        status_code = NULL, response_headers = NULL, response_body = NULL
+    WHERE endpoint_idempotency.created_at
+        <= (now() AT TIME ZONE 'UTC') - make_interval(hours => %(ttl)s)
+    RETURNING id
+)
+SELECT (SELECT got FROM lock), (SELECT id FROM claimed)
+"""
 
 
 def _replay(status, headers, body):
