@@ -1,7 +1,9 @@
 """Targets of apps (issue 21), for ``bench.py``'s main group: a resource
 list with related records expanded against the JSON-2 calls an app makes
-for the same data, and a POST with a new ``Idempotency-Key`` each time
-against the same POST without it."""
+for the same data, and POSTs with a new ``Idempotency-Key`` each time
+against the same POSTs without it: one that creates a contact (a model
+resource: what keys are for) and one that writes nothing (the key is then
+the only write, and the request pays a durable commit it never paid)."""
 
 import json
 import subprocess
@@ -14,6 +16,9 @@ from bench_setup import (
     DB_OURS,
     ORDER,
 )
+
+#: the contact the creating POST sends (in the resource's domain)
+CONTACT = {"name": "Bench new contact", "email": "new@example.com", "ref": "bench-new"}
 
 
 def app_targets(bench):
@@ -62,6 +67,19 @@ def app_targets(bench):
                         ),
                     },
                 ],
+            },
+        ),
+        "resource POST, creates a contact": (
+            "/bench/res/contacts",
+            {"method": "POST", "body": json.dumps(CONTACT), "headers": json2},
+        ),
+        "resource POST, creates a contact + Idempotency-Key (new key each)": (
+            "/bench/res/contacts",
+            {
+                "method": "POST",
+                "body": json.dumps(CONTACT),
+                "headers": json2,
+                "unique_header": "Idempotency-Key",
             },
         ),
         "rest_endpoint POST + Idempotency-Key (new key each)": (
