@@ -9,7 +9,8 @@ described from the same sources the pipeline uses:
   (``core/routing/routes.py``), with the types and bounds the converters enforce;
 * request bodies from the endpoint's content type and request schema (JSON
   Schema in JSON or YAML, hoisted into ``components/schemas`` with its local
-  ``$ref`` rewritten; an XSD attached as the ``x-xsd`` extension);
+  ``$ref`` rewritten; an XSD by the schema derived from it, with ``xml``
+  annotations, and attached as the ``x-xsd`` extension);
 * one shared error schema matching ``core/request/errors.py`` (``error_body`` and,
   for ``json`` routes, ``jsonrpc_error``), referenced by every error status
   the pipeline can return for the operation;

@@ -9,7 +9,7 @@ import copy
 import json
 import re
 
-from ..request import examples, idempotency
+from ..request import idempotency
 from . import xsd_schema
 from .components import (
     ANY_VALUE_COMPONENT,
@@ -29,7 +29,6 @@ from .schemas import (
     nul_free,
     openapi_path,
     path_parameter,
-    xsd_root_element,
 )
 
 _SLUG_RE = re.compile(r"[^A-Za-z0-9]+")
@@ -215,33 +214,8 @@ class OperationBuilder:
         return {"required": True, "content": {"application/json": {"schema": envelope}}}
 
     def xml_media(self, xsd):
-        """An XML body. Its XSD cannot be written as a JSON Schema, so the
-        document says what holds for any body (XML text, its root element)
-        and attaches the XSD as ``x-xsd``: a generator that
-        reads only the JSON Schema does not know which documents are valid,
-        and must not take every string for one."""
-        if not xsd.strip():
-            # Any well-formed XML document is accepted: nothing to constrain.
-            return {"schema": {"description": "A well-formed XML document."}}
-        # ``format: binary``: the body is sent as is (client generators map it
-        # to a file or bytes). XML cannot hold U+0000 either: the parser refuses it.
-        schema = {
-            "type": "string",
-            "format": "binary",
-            "contentMediaType": "application/xml",
-            "description": "An XML document, valid against the XSD in x-xsd "
-            "(400 with every violation otherwise).",
-        }
-        root = xsd_root_element(xsd)
-        if root:
-            schema["xml"] = {"name": root}
-        media = {"schema": schema, "x-xsd": xsd}
-        # An example body the XSD accepts, from the schema derived from it.
-        derived, _notes = xsd_schema.xsd_schema(xsd)
-        value = examples.example(derived) if derived else None
-        if value is not None:
-            media["example"] = xsd_schema.to_xml(derived, value)
-        return media
+        """An XML body: see :func:`xsd_schema.media`."""
+        return xsd_schema.media(xsd)
 
     # Responses ---------------------------------------------------------------
 

@@ -144,12 +144,41 @@ def test_jsonrpc_envelope_matches_the_dispatcher():
     assert not check.is_valid({**base, "method": "c\x00"})
 
 
-def test_xml_body_is_not_any_object():
+def test_xml_body_is_documented_by_its_xsd():
+    """An XSD-checked body gets the schema derived from its XSD (what a
+    generator builds valid documents from), the XSD itself attached."""
     doc = document(config(route="/x", method="POST", content_type="application/xml", schema=XSD))
     media = only_operation(doc)[2]["requestBody"]["content"]["application/xml"]
     assert media["schema"]["type"] == "string"
-    assert media["schema"]["contentMediaType"] == "application/xml"
+    assert media["schema"]["xml"] == {"name": "order"}
+    assert "x-xsd" in media["schema"]["description"]
     assert media["x-xsd"] == XSD
+    xsd = (
+        '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="order">'
+        '<xs:complexType><xs:sequence><xs:element name="line" maxOccurs="unbounded" type="xs:int"/>'
+        '</xs:sequence><xs:attribute name="ref" type="xs:token" use="required"/>'
+        "</xs:complexType></xs:element></xs:schema>"
+    )
+    doc = document(config(route="/x", method="POST", content_type="application/xml", schema=xsd))
+    media = only_operation(doc)[2]["requestBody"]["content"]["application/xml"]
+    schema = media["schema"]
+    assert schema["type"] == "object" and schema["xml"] == {"name": "order"}
+    assert list(schema["properties"]) == ["line", "ref"]  # the XSD's order
+    assert schema["properties"]["line"]["type"] == "array"
+    assert schema["properties"]["ref"]["xml"] == {"attribute": True}
+    assert sorted(schema["required"]) == ["line", "ref"]
+    # what the XSD says beyond the schema is said in the document
+    assert "in the order the XSD gives" in schema["description"]
+    assert media["example"].startswith("<?xml") and "<line>" in media["example"]
+
+
+def test_xml_body_without_a_derivable_schema_is_xml_text():
+    xsd = '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"/>'  # no global element
+    doc = document(config(route="/x", method="POST", content_type="application/xml", schema=xsd))
+    media = only_operation(doc)[2]["requestBody"]["content"]["application/xml"]
+    assert media["schema"]["type"] == "string"
+    assert media["schema"]["contentMediaType"] == "application/xml"
+    assert media["x-xsd"] == xsd
 
 
 def test_error_schema_arrays_have_typed_items():

@@ -1,6 +1,7 @@
 """An OpenAPI schema with xml annotations derived from an XSD: the example it
 gives, written as XML, is valid against the XSD."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,12 @@ def test_elements_attributes_occurrences_and_simple_types():
     assert props["line"]["type"] == "array"
     assert (props["line"]["minItems"], props["line"]["maxItems"]) == (2, 3)
     qty = props["line"]["items"]["properties"]["qty"]
-    assert qty == {"type": "integer", "minimum": 1, "xml": {"attribute": True}}
+    assert qty == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 10**24 - 1,
+        "xml": {"attribute": True},
+    }
     assert props["version"]["const"] == "1"
     assert set(schema["required"]) == {"code", "status", "line"}  # not note, not the choice
     assert schema["allOf"] == [{"oneOf": [{"required": ["pickup"]}, {"required": ["address"]}]}]
@@ -87,3 +93,50 @@ def test_demo_shipment_notice():
 def test_unreadable_or_empty_xsd():
     assert xsd_schema("<not xml")[0] is None
     assert xsd_schema(XS.format(""))[0] is None
+
+
+TIMES = XS.format(
+    '<xs:element name="t"><xs:complexType><xs:attribute name="at" type="xs:dateTime"/>'
+    '<xs:attribute name="on" type="xs:time"/></xs:complexType></xs:element>'
+)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-12-01T10:00:00Z",
+        "2026-12-01T10:00:00.125+14:00",
+        "0727-02-08T07:50:52-13:59",
+        "2026-12-01T10:00:00",  # no time zone: XSD allows it
+        "0727-02-08T07:50:52-16:21",  # RFC 3339 allows it, XSD does not
+        "2026-12-01t10:00:00z",  # lowercase: RFC 3339 only
+        "2026-12-01T10:00:60Z",  # a leap second: RFC 3339 only
+        "0000-01-01T00:00:00Z",  # no year 0 in XSD 1.0
+    ],
+)
+def test_date_time_patterns_say_what_the_xsd_accepts(value):
+    """The pattern added to the date-time and time formats keeps generated
+    values inside XSD's lexical space: the pattern and the XSD agree."""
+    schema, _notes = xsd_schema(TIMES)
+    at = re.compile(schema["properties"]["at"]["pattern"])
+    xsd_ok, _log = valid(TIMES, f'<t at="{value}"/>')
+    assert bool(at.match(value)) == xsd_ok
+    time = value.partition("T")[2] or value.partition("t")[2]
+    on = re.compile(schema["properties"]["on"]["pattern"])
+    xsd_ok, _log = valid(TIMES, f'<t on="{time}"/>')
+    assert bool(on.match(time)) == xsd_ok
+
+
+@pytest.mark.parametrize("kind", ["integer", "positiveInteger", "long", "unsignedLong"])
+def test_integer_bounds_are_what_the_validator_reads(kind):
+    """An integer type without bounds of its own is bounded by what the
+    server's validator reads (24 digits): the bound is accepted, one past
+    it refused, so generated values are never refused as too long."""
+    xsd = XS.format(
+        f'<xs:element name="n"><xs:complexType><xs:attribute name="v" type="xs:{kind}"/>'
+        "</xs:complexType></xs:element>"
+    )
+    schema, _notes = xsd_schema(xsd)
+    bound = schema["properties"]["v"]["maximum"]
+    assert valid(xsd, f'<n v="{bound}"/>')[0]
+    assert not valid(xsd, f'<n v="{bound + 1}"/>')[0]
