@@ -97,3 +97,14 @@ class TestTypeScriptClient(EndpointCase):
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("demo_client.ts", proc.stdout)
         self.assertIn("unknown", proc.stdout)
+
+    def test_an_xml_body_documented_as_text_fails_the_compilation(self):
+        # The check can fail: documented as XML text (as before), the shipment
+        # notice has no members for the client's typed body to match.
+        document = self.demo_document()
+        operation = document["paths"]["/api/shipments/notice"]["post"]
+        media = operation["requestBody"]["content"]["application/xml"]
+        media["schema"] = {"type": "string", "format": "binary"}
+        proc = self.compile_client(document)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("demo_client.ts", proc.stdout)

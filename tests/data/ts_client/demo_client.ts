@@ -21,7 +21,29 @@ function errorMessage(error: ApiError | undefined): string | undefined {
     return error?.message;
 }
 
-export async function everyDemoOperation(xml: string): Promise<string[]> {
+// The shipment notice's body, typed from the schema the document derives
+// from the endpoint's XSD (attributes and repeated elements included).
+type ShipmentNotice =
+    paths["/api/shipments/notice"]["post"]["requestBody"]["content"]["application/xml"];
+
+function escapeXml(text: string | number): string {
+    return String(text).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+// Written in the order the document gives (the XSD's sequence).
+function shipmentXml(notice: ShipmentNotice): string {
+    const packages = notice.package
+        .map((p) => `<package sku="${escapeXml(p.sku)}" qty="${escapeXml(p.qty)}"/>`)
+        .join("");
+    return (
+        `<shipmentNotice reference="${escapeXml(notice.reference)}">` +
+        `<carrier>${escapeXml(notice.carrier)}</carrier>` +
+        `<trackingNumber>${escapeXml(notice.trackingNumber)}</trackingNumber>` +
+        `<shippedAt>${escapeXml(notice.shippedAt)}</shippedAt>${packages}</shipmentNotice>`
+    );
+}
+
+export async function everyDemoOperation(): Promise<string[]> {
     const seen: string[] = [];
 
     // mobile: the hand-written snippets
@@ -74,10 +96,19 @@ export async function everyDemoOperation(xml: string): Promise<string[]> {
     const total: number | undefined = order.data?.data.amount_total;
     seen.push(String(customerId), String(total));
 
-    // logistics: an XML body, sent as it is
+    // logistics: an XML body, typed by the schema derived from its XSD
     const notice = await client.POST("/api/shipments/notice", {
-        body: xml,
-        bodySerializer: (body: string) => body,
+        body: {
+            reference: "PO-2026-0001",
+            carrier: "ACME",
+            trackingNumber: "1Z999AA10123456784",
+            shippedAt: "2026-12-01T10:00:00Z",
+            package: [
+                { sku: "CHAIR-01", qty: 4 },
+                { sku: "DESK-02", qty: 1 },
+            ],
+        },
+        bodySerializer: shipmentXml,
         headers: { "Content-Type": "application/xml" },
     });
     const units: number | undefined = notice.data?.data.units;
