@@ -142,14 +142,6 @@ ensure("/bench/ep/public", auth_type="public", exec_as_user_id=admin.id, exec_mo
 ensure("/bench/ep/bearer", auth_type="bearer", exec_mode="code", code_snippet=snippet)
 probe = ensure("/bench/ep/probe", auth_type="public", exec_as_user_id=admin.id, exec_mode="code",
                code_snippet="result = {'response': Response('0')}")
-# A resource that creates contacts: the POST idempotency keys are for (one
-# that writes), with and without a key.
-contact_fields = [(6, 0, [field_ids[n] for n in ("name", "email", "phone", "ref")])]
-ensure("/bench/res/contacts", auth_type="bearer", exec_as_user_id=False, exec_mode="resource",
-       code_snippet=False, resource_model_id=env["ir.model"]._get_id("res.partner"),
-       resource_field_ids=contact_fields, resource_writable_field_ids=contact_fields,
-       resource_domain="[('ref', '=', 'bench-new')]", resource_list=False,
-       resource_read=True, resource_create=True)
 env.cr.commit()
 print("RESULT=" + json.dumps({"key": key, "probe": probe.id,
       "published": E.search_count([("registry_sync", "=", True), ("active", "=", True)])}))
