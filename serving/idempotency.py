@@ -106,10 +106,11 @@ def claim(dispatcher, compiled, body):
     # claim. On a read-only pass (a read replica, a read-only route) the
     # INSERT is refused by PostgreSQL (ReadOnlySqlTransaction) whatever it
     # would insert, and Odoo runs the request again on the primary.
+    lock = lock_id(cr.dbname, compiled.id, caller, key)
     cr.execute(
         _CLAIM,
         {
-            "lock": lock_id(cr.dbname, compiled.id, caller, key),
+            "lock": lock,
             "endpoint": compiled.id,
             "caller": caller,
             "key": key,
@@ -117,14 +118,18 @@ def claim(dispatcher, compiled, body):
             "ttl": TTL_HOURS,
         },
     )
-    locked, claimed = cr.fetchone()
-    if not locked:
+    claimed = cr.fetchone()
+    if claimed is not None:
+        return Claim(cr, row_id=claimed[0])
+    # Nothing claimed: the lock is held by another transaction (taking it
+    # again tells: this transaction would hold it already), or a row holds
+    # the key.
+    cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock])
+    if not cr.fetchone()[0]:
         raise core_errors.Conflict(
             f"A request with this {HEADER} is still being processed: retry later.",
             headers={"Retry-After": "1"},
         )
-    if claimed is not None:
-        return Claim(cr, row_id=claimed)
     # The key is held by a row this transaction sees, stored and not expired.
     cr.execute(
         "SELECT fingerprint, status_code, response_headers, response_body "
@@ -150,21 +155,18 @@ def claim(dispatcher, compiled, body):
 #: taken over. A row this transaction's snapshot does not see (committed
 #: since) makes the INSERT a serialization failure under REPEATABLE READ:
 #: Odoo runs the request again, and the new pass replays the stored answer.
-#: No id back (the lock taken): a visible, unexpired row holds the key.
+#: No id back: the lock is held elsewhere, or a visible, unexpired row
+#: holds the key.
 _CLAIM = """
-WITH lock AS (SELECT pg_try_advisory_xact_lock(%(lock)s) AS got),
-claimed AS (
-    INSERT INTO endpoint_idempotency (endpoint_id, caller, idem_key, fingerprint, created_at)
-    SELECT %(endpoint)s, %(caller)s, %(key)s, %(fingerprint)s, now() AT TIME ZONE 'UTC'
-    FROM lock WHERE got
-    ON CONFLICT (endpoint_id, caller, idem_key) DO UPDATE
-    SET fingerprint = EXCLUDED.fingerprint, created_at = EXCLUDED.created_at,
-        status_code = NULL, response_headers = NULL, response_body = NULL
-    WHERE endpoint_idempotency.created_at
-        <= (now() AT TIME ZONE 'UTC') - make_interval(hours => %(ttl)s)
-    RETURNING id
-)
-SELECT (SELECT got FROM lock), (SELECT id FROM claimed)
+INSERT INTO endpoint_idempotency (endpoint_id, caller, idem_key, fingerprint, created_at)
+SELECT %(endpoint)s, %(caller)s, %(key)s, %(fingerprint)s, now() AT TIME ZONE 'UTC'
+WHERE pg_try_advisory_xact_lock(%(lock)s)
+ON CONFLICT (endpoint_id, caller, idem_key) DO UPDATE
+SET fingerprint = EXCLUDED.fingerprint, created_at = EXCLUDED.created_at,
+    status_code = NULL, response_headers = NULL, response_body = NULL
+WHERE endpoint_idempotency.created_at
+    <= (now() AT TIME ZONE 'UTC') - interval '1 hour' * %(ttl)s
+RETURNING id
 """
 
 
