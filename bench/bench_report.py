@@ -57,7 +57,8 @@ def _issue21_ratios(samples, ratio):
     if keyed in samples:
         lines.append(
             "| POST writing nothing with a new Idempotency-Key / same POST without (req/s) | "
-            f"{ratio(keyed, 'rest_endpoint POST'):.2f} | (no target: the key is its only write and makes it commit durably) |"
+            f"{ratio(keyed, 'rest_endpoint POST'):.2f} "
+            "| (no target: the key is its only write and makes it commit durably) |"
         )
     return lines
 
