@@ -53,7 +53,6 @@ class EndpointEndpoint(models.Model):
     def _serving_fields(self):
         return (*super()._serving_fields(), "idempotency_put_delete")
 
-    def _published_snapshot(self):
-        snapshot = super()._published_snapshot()
-        snapshot["idempotency_put_delete"] = self.idempotency_put_delete
-        return snapshot
+    @api.model
+    def _snapshot_columns(self):
+        return (*super()._snapshot_columns(), "idempotency_put_delete")
