@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from unittest.mock import patch
 
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from ..core.routing.routes import RESERVED_PREFIXES
 from ..serving.registry import PublishedTable, get_table
@@ -187,6 +187,23 @@ class TestRegistrySemantics(EndpointCase):
         self.assertTrue(first.registry_sync and second.registry_sync)
         self.assertEqual(first.published_version, second.published_version)
         self.assertEqual(self.request("GET", "/api/reg/many2").status_code, 200)
+
+    def test_a_sync_checks_write_access_and_stamps_the_records(self):
+        """A sync alone writes its flag with the snapshot, past the ORM's
+        write: write access is still checked, and the records show who
+        synced them and when."""
+        endpoint = self.make_endpoint(route="/api/reg/stamp", sync=False)
+        reader = new_test_user(self.env, login="reg_reader", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            endpoint.with_user(reader).write({"registry_sync": True})
+        self.assertFalse(endpoint.registry_sync)
+        manager = new_test_user(self.env, login="reg_manager", groups="base.group_system")
+        before = endpoint.write_date
+        endpoint.with_user(manager).write({"registry_sync": True})
+        self.assertTrue(endpoint.registry_sync)
+        self.assertEqual(endpoint.write_uid, manager)
+        self.assertGreaterEqual(endpoint.write_date, before)
+        self.assertEqual(self.request("GET", "/api/reg/stamp").status_code, 200)
 
     def test_each_sync_takes_a_new_version(self):
         endpoint = self.make_endpoint(route="/api/reg/version")
