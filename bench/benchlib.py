@@ -253,11 +253,22 @@ def machine():
 
 
 def _split_results(text):
-    """(benchmark part, soak part) of RESULTS.md's text."""
-    at = text.find(f"\n{SOAK_HEADING}\n")
+    """(benchmark part, soak part) of RESULTS.md's text: the soak part is
+    the soak sections at its end (``## Soak``, ``## Soak on a read
+    replica``)."""
+    at = text.find(f"\n{SOAK_HEADING}")
     if at < 0:
         return text, ""
     return text[: at + 1], text[at + 1 :]
+
+
+def _soak_sections(soak):
+    """The soak part as {heading line: section}."""
+    sections = {}
+    for chunk in ("\n" + soak).split(f"\n{SOAK_HEADING}")[1:]:
+        section = SOAK_HEADING + chunk
+        sections[section.split("\n", 1)[0]] = section.rstrip("\n") + "\n"
+    return sections
 
 
 def saved_bench_part():
@@ -270,12 +281,18 @@ def write_results(bench=None, soak=None):
     keeping the other, then mirror the file into the README's section.
 
     ``bench`` starts with the ``# Benchmark results`` title; ``soak`` with
-    ``## Soak``.
+    ``## Soak`` (or ``## Soak on a read replica``: each kind keeps its own
+    section).
     """
     current = RESULTS.read_text() if RESULTS.exists() else RESULTS_TITLE
     old_bench, old_soak = _split_results(current)
     bench = old_bench if bench is None else bench
-    soak = old_soak if soak is None else soak
+    if soak is None:
+        soak = old_soak
+    else:  # replaces its own section (same heading), keeps the other kind
+        sections = _soak_sections(old_soak)
+        sections[soak.split("\n", 1)[0]] = soak
+        soak = "\n".join(sections[h] for h in sorted(sections))
     text = bench.rstrip("\n") + "\n"
     if soak:
         text += "\n" + soak.rstrip("\n") + "\n"

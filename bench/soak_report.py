@@ -78,7 +78,7 @@ def report(args, plan, records, elapsed, outcome, rss, sync):
             failures.append(f"{len(outcome[key])} {label.split(':')[0]}")
     mix = "/".join(f"{w:g}" for w in args.mix)
     lines = [
-        "## Soak",
+        "## Soak on a read replica" if getattr(args, "replica", False) else "## Soak",
         "",
         f"Run {now} on {machine()}, commit {_commit()}: `bench/soak --duration "
         f"{args.duration:g} --clients {args.clients}`. Two prefork Odoo 19 servers "

@@ -83,3 +83,20 @@ def test_auth_only_keeps_the_other_sections(tmp_path, monkeypatch):
     assert "| main table | 700 |" in (tmp_path / "README.md").read_text()
     # a second partial run gives the same page (nothing duplicated)
     assert report(tmp_path, monkeypatch, {"auth": auth}) == text
+
+
+def test_each_soak_kind_keeps_its_own_section(tmp_path, monkeypatch):
+    """``bench/soak --replica`` writes its own section: the plain soak's
+    stays, and a new run of either kind replaces only its own."""
+    monkeypatch.setattr(benchlib, "RESULTS", tmp_path / "RESULTS.md")
+    monkeypatch.setattr(benchlib, "REPO", tmp_path)
+    (tmp_path / "RESULTS.md").write_text(OLD)
+    (tmp_path / "README.md").write_text(README)
+    benchlib.write_results(soak="## Soak on a read replica\n\nreplica text\n")
+    text = (tmp_path / "RESULTS.md").read_text()
+    assert "soak text" in text and "replica text" in text
+    assert text.index("## Sync time") < text.index("## Soak\n") < text.index("## Soak on")
+    benchlib.write_results(soak="## Soak\n\nnew soak\n")
+    text = (tmp_path / "RESULTS.md").read_text()
+    assert "soak text" not in text and "new soak" in text and "replica text" in text
+    assert "### Soak on a read replica" in (tmp_path / "README.md").read_text()
