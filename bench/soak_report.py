@@ -81,7 +81,8 @@ def report(args, plan, records, elapsed, outcome, rss, sync):
         "## Soak on a read replica" if getattr(args, "replica", False) else "## Soak",
         "",
         f"Run {now} on {machine()}, commit {_commit()}: `bench/soak --duration "
-        f"{args.duration:g} --clients {args.clients}`. Two prefork Odoo 19 servers "
+        f"{args.duration:g} --clients {args.clients}"
+        f"{' --replica' if getattr(args, 'replica', False) else ''}`. Two prefork Odoo 19 servers "
         "(`--workers=2` each, no cron, `--log-level=warn`) on loopback, one database with "
         f"rest_endpoint and its demo; {args.clients} client threads (a `requests` session "
         f"each, half on each server, `X-Odoo-Database` and a bearer key on every request) "
