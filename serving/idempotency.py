@@ -126,10 +126,7 @@ def claim(dispatcher, compiled, body):
     # the key.
     cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock])
     if not cr.fetchone()[0]:
-        raise core_errors.Conflict(
-            f"A request with this {HEADER} is still being processed: retry later.",
-            headers={"Retry-After": "1"},
-        )
+        raise _still_running()
     # The key is held by a row this transaction sees, stored and not expired.
     cr.execute(
         "SELECT fingerprint, status_code, response_headers, response_body "
@@ -138,10 +135,7 @@ def claim(dispatcher, compiled, body):
     )
     row = cr.fetchone()
     if row is None or row[1] is None:  # never committed so: defensive
-        raise core_errors.Conflict(
-            f"A request with this {HEADER} is still being processed: retry later.",
-            headers={"Retry-After": "1"},
-        )
+        raise _still_running()
     if row[0] != fingerprint:
         raise KeyReused(
             f"This {HEADER} was used with another request (method, path, query or "
@@ -168,6 +162,14 @@ WHERE endpoint_idempotency.created_at
     <= (now() AT TIME ZONE 'UTC') - interval '1 hour' * %(ttl)s
 RETURNING id
 """
+
+
+def _still_running():
+    """The 409 of a key whose first request has not committed its answer."""
+    return core_errors.Conflict(
+        f"A request with this {HEADER} is still being processed: retry later.",
+        headers={"Retry-After": "1"},
+    )
 
 
 def _replay(status, headers, body):
