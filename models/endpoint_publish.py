@@ -126,6 +126,12 @@ class EndpointEndpoint(models.Model):
             ]
         finally:
             cache.pop(_SNAPSHOT_ROWS, None)
+        stamp = SQL()
+        if mark_published:
+            stamp = SQL(
+                ", registry_sync = TRUE, write_date = now() AT TIME ZONE 'UTC', write_uid = %s",
+                self.env.uid,
+            )
         # One statement, one JSON parameter for all records (a list would
         # be sent as an ARRAY[...] of one literal each, which PostgreSQL
         # parses one by one: over a second for 10,000 endpoints).
@@ -136,12 +142,7 @@ class EndpointEndpoint(models.Model):
                 " FROM jsonb_to_recordset(%s::jsonb) AS v(id integer, config jsonb)"
                 " WHERE e.id = v.id",
                 version,
-                SQL(
-                    ", registry_sync = TRUE, write_date = now() AT TIME ZONE 'UTC', write_uid = %s",
-                    self.env.uid,
-                )
-                if mark_published
-                else SQL(),
+                stamp,
                 json.dumps(snapshots),
             )
         )
